@@ -1,0 +1,1 @@
+"""Planassistenten: questions about Norwegian plan documents, answered from cited passages."""

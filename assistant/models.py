@@ -1,0 +1,78 @@
+"""Shapes of what the assistant returns: the JSON API contract (ARCHITECTURE.md), extended only."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    n: int = Field(description="Number used by the [n] markers in the answer.")
+    passage_id: str
+    document_id: str
+    document_title: str
+    page: int = Field(description="1-based PDF page index.")
+    page_label: str | None = Field(None, description="Printed page label, if it differs.")
+    section: str = Field(description="Heading path, parts joined by ' › '.")
+    initiative: str | None = None
+    text: str
+    score: float
+    url: str = Field(description="The passage in the document reader.")
+    pdf_url: str = Field(description="The original file at #page=N.")
+    marks: list[tuple[int, int]] = Field(
+        default_factory=list, description="Character spans of the question's words in text."
+    )
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=500)
+    k: int | None = Field(None, ge=1, le=20)
+
+
+class AskResult(BaseModel):
+    question: str
+    found: bool
+    answer: str
+    citations: list[Citation]
+    index_version: str
+    expanded_terms: list[str] = Field(
+        default_factory=list, description="Plan words also searched for (klarspråk glossary)."
+    )
+
+
+class SearchResult(BaseModel):
+    passages: list[Citation]
+
+
+class InitiativeOut(BaseModel):
+    key: str
+    id: str
+    title: str
+    theme: str
+    level: str
+    description: str
+    responsible: list[str]
+    partners: list[str]
+    links: list[str]
+    priority: str
+    document_id: str
+    page: int
+    passage_id: str | None = None
+
+
+class InitiativeList(BaseModel):
+    initiatives: list[InitiativeOut]
+
+
+class Health(BaseModel):
+    status: str
+    index_version: str | None
+    passages: int
+
+
+class DocumentInfo(BaseModel):
+    document_id: str
+    title: str
+    file_name: str
+    media_type: str
+    pages: int
+    passages: int

@@ -1,0 +1,1 @@
+"""Reading plan files (PDF, TXT, Markdown) into pages, sections, passages and initiatives."""

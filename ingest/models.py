@@ -1,0 +1,102 @@
+"""What ingestion produces. Provenance is data: every passage carries where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Line:
+    """One text line of a page as the PDF draws it, with the font facts heading detection needs."""
+
+    text: str
+    size: float = 0.0
+    bold: bool = False
+
+
+@dataclass
+class Page:
+    """One page: ``number`` is the 1-based PDF page index; ``label`` the printed one if it differs."""
+
+    number: int
+    lines: list[Line]
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+@dataclass
+class Passage:
+    passage_id: str
+    document_id: str
+    document_title: str
+    page: int
+    section: str
+    text: str
+    char_start: int = 0
+    char_end: int = 0
+    page_label: str | None = None
+    initiative: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Passage:
+        return cls(**data)
+
+
+@dataclass
+class Initiative:
+    """A tiltak/satsing from an action programme. ``key`` is unique; ``id`` (e.g. "L9") need not be."""
+
+    key: str
+    id: str
+    title: str
+    theme: str
+    level: str
+    description: str
+    responsible: list[str]
+    partners: list[str]
+    links: list[str]
+    priority: str
+    document_id: str
+    page: int
+    passage_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Initiative:
+        return cls(**data)
+
+
+@dataclass
+class Document:
+    """A whole ingested file. ``pages`` holds cleaned page text (headers/footers removed)."""
+
+    document_id: str
+    title: str
+    file_name: str
+    sha256: str
+    media_type: str
+    pages: list[str]
+    passages: list[Passage] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def meta(self) -> dict[str, Any]:
+        """Everything but passages and initiatives (those are stored apart)."""
+        return {
+            "document_id": self.document_id,
+            "title": self.title,
+            "file_name": self.file_name,
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "pages": self.pages,
+            "warnings": self.warnings,
+        }
