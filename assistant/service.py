@@ -1,43 +1,273 @@
 """The Assistant facade: what the CLI and the web app call. Loads the current index once,
-answers questions, searches, lists documents and initiatives, and picks up new index versions."""
+answers questions, searches, lists documents and initiatives, and picks up new index versions
+without a restart (requests in flight keep the version they started with)."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
+from assistant.answer import REFUSAL, Source, compose, marks
+from assistant.evidence import coverage, question_terms
+from assistant.glossary import Glossary, load_glossary
 from assistant.models import AskResult, Citation, DocumentInfo
+from assistant.query import analyse_query
+from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
+from index.embedder import Embedder, load_embedder
+from index.store import IndexError_, IndexStore, LoadedIndex, ModelMismatch
 from ingest.models import Initiative, Passage
+
+log = logging.getLogger(__name__)
+
+EVIDENCE_PASSAGES = 3
 
 
 class IndexUnavailable(Exception):
     """No usable index (none built yet, or every version damaged). The web answers 503."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class _State:
+    loaded: LoadedIndex
+    retriever: Retriever
+    by_id: dict[str, int]
+
 
 class Assistant:
-    """Interface (implementation in progress):
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = IndexStore(settings.index_dir)
+        self._embedder = embedder
+        self.glossary = glossary or load_glossary()
+        self._state: _State | None = None
+        self._lock = threading.Lock()
+        self._last_check = 0.0
 
-    - ``Assistant(settings, embedder=None)``; ``embedder`` defaults to the configured model.
-    - ``index_version -> str | None``, ``passage_count -> int``
-    - ``ask(question, k=None) -> AskResult``
-    - ``search(q, k=None) -> list[Citation]``
-    - ``documents() -> list[DocumentInfo]``
-    - ``document(document_id) -> tuple[dict, list[Passage]] | None`` (meta as Document.meta(),
-      passages in page order)
-    - ``document_file(document_id) -> Path | None`` (the original file)
-    - ``initiatives(q=None, tema=None, niva=None, ansvarlig=None, partner=None,
-      prioritering=None) -> list[Initiative]``
-    - ``initiative(key) -> Initiative | None``; ``initiatives_linking_to(id) -> list[Initiative]``
-    - ``reload_if_changed() -> bool`` (swap to a newer index version)
-    Raises ``IndexUnavailable`` when no index can be served.
-    """
+    # -- index lifecycle ------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings)
+        return self._embedder
 
-    def __init__(self, settings: Settings, embedder=None) -> None:
-        raise NotImplementedError
+    def _load(self) -> _State:
+        emb = self.embedder
+        try:
+            loaded = self.store.load_best(model=emb.name, dimension=emb.dimension)
+        except ModelMismatch as exc:
+            raise IndexUnavailable(exc.message) from exc
+        except IndexError_ as exc:
+            raise IndexUnavailable(exc.message) from exc
+        by_id = {p.passage_id: i for i, p in enumerate(loaded.passages)}
+        return _State(loaded, Retriever(loaded, emb, self.settings), by_id)
 
-    def ask(self, question: str, k: int | None = None) -> AskResult: ...
-    def search(self, q: str, k: int | None = None) -> list[Citation]: ...
-    def documents(self) -> list[DocumentInfo]: ...
-    def document(self, document_id: str) -> tuple[dict, list[Passage]] | None: ...
-    def document_file(self, document_id: str) -> Path | None: ...
-    def initiative(self, key: str) -> Initiative | None: ...
+    def _state_now(self) -> _State:
+        state = self._state
+        if state is None:
+            with self._lock:
+                if self._state is None:
+                    self._state = self._load()
+                state = self._state
+        return state
+
+    def reload_if_changed(self, force: bool = False) -> bool:
+        """Swap to a newer current version if there is one. A bad new version keeps the old."""
+        now = time.monotonic()
+        if not force and now - self._last_check < self.settings.index_poll_s:
+            return False
+        self._last_check = now
+        current = self.store.current_version()
+        state = self._state
+        if state is not None and current == state.loaded.version:
+            return False
+        try:
+            new = self._load()
+        except IndexUnavailable as exc:
+            log.error("index reload failed, keeping %s: %s", state and state.loaded.version, exc)
+            return False
+        with self._lock:
+            self._state = new
+        log.info("serving index version %s", new.loaded.version)
+        return True
+
+    @property
+    def index_version(self) -> str | None:
+        try:
+            return self._state_now().loaded.version
+        except IndexUnavailable:
+            return None
+
+    @property
+    def passage_count(self) -> int:
+        try:
+            return len(self._state_now().loaded.passages)
+        except IndexUnavailable:
+            return 0
+
+    # -- questions --------------------------------------------------------------------------
+    def ask(self, question: str, k: int | None = None) -> AskResult:
+        state = self._state_now()
+        k = k or self.settings.top_k
+        question = " ".join(question.split())
+        structured = self._ask_initiatives(question, state)
+        if structured is not None:
+            return structured
+        query = analyse_query(question, state.loaded.lexical, self.glossary)
+        hits = state.retriever.search(query, max(k, EVIDENCE_PASSAGES))
+        terms = question_terms(question, state.loaded.lexical, self.glossary)
+        lexical = state.loaded.lexical
+        passages = state.loaded.passages
+        evidence = max(
+            (
+                coverage(terms, set(lexical.query_terms(_lexical(passages[h.index]))))
+                for h in hits[:EVIDENCE_PASSAGES]
+            ),
+            default=0.0,
+        )
+        found = bool(hits) and evidence >= self.settings.min_evidence
+        citations = [
+            self._citation(n, h.index, h.score, state, terms) for n, h in enumerate(hits[:k], 1)
+        ]
+        if found:
+            sources = [Source(c.n, c.text, c.n - 1) for c in citations[:EVIDENCE_PASSAGES]]
+            answer = compose(terms, sources, lexical, self.settings.answer_sentences)
+        else:
+            answer = REFUSAL
+        return AskResult(
+            question=question,
+            found=found,
+            answer=answer,
+            citations=citations,
+            index_version=state.loaded.version,
+            expanded_terms=query.expansions,
+        )
+
+    def search(self, q: str, k: int | None = None) -> list[Citation]:
+        state = self._state_now()
+        k = k or self.settings.top_k
+        query = analyse_query(q, state.loaded.lexical, self.glossary)
+        terms = question_terms(q, state.loaded.lexical, self.glossary)
+        hits: list[Hit] = state.retriever.search(query, k)
+        return [self._citation(n, h.index, h.score, state, terms) for n, h in enumerate(hits, 1)]
+
+    def _ask_initiatives(self, question: str, state: _State) -> AskResult | None:
+        try:
+            from assistant.initiatives import compose_initiative_answer, match_initiative_question
+        except ImportError:
+            return None
+        match = match_initiative_question(question, state.loaded.initiatives)
+        if match is None or not match.initiatives:
+            return None
+        terms = question_terms(question, state.loaded.lexical, self.glossary)
+        citations = []
+        for n, ini in enumerate(match.initiatives, 1):
+            idx = state.by_id.get(ini.passage_id or "")
+            if idx is None:
+                idx = next(
+                    (
+                        i
+                        for i, p in enumerate(state.loaded.passages)
+                        if p.document_id == ini.document_id and p.initiative == ini.id
+                    ),
+                    None,
+                )
+            if idx is None:
+                return None
+            citations.append(self._citation(n, idx, 1.0, state, terms))
+        return AskResult(
+            question=question,
+            found=True,
+            answer=compose_initiative_answer(match),
+            citations=citations,
+            index_version=state.loaded.version,
+        )
+
+    def _citation(self, n: int, idx: int, score: float, state: _State, terms) -> Citation:
+        p = state.loaded.passages[idx]
+        doc = quote(p.document_id, safe="")
+        return Citation(
+            n=n,
+            passage_id=p.passage_id,
+            document_id=p.document_id,
+            document_title=p.document_title,
+            page=p.page,
+            page_label=p.page_label,
+            section=p.section,
+            initiative=p.initiative,
+            text=p.text,
+            score=round(float(score), 6),
+            url=f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}",
+            pdf_url=f"/dokumenter/{doc}/fil#page={p.page}",
+            marks=marks(p.text, terms, state.loaded.lexical.vocabulary),
+        )
+
+    # -- documents and initiatives --------------------------------------------------------------
+    def documents(self) -> list[DocumentInfo]:
+        loaded = self._state_now().loaded
+        counts: dict[str, int] = {}
+        for p in loaded.passages:
+            counts[p.document_id] = counts.get(p.document_id, 0) + 1
+        return [
+            DocumentInfo(
+                document_id=d["document_id"],
+                title=d["title"],
+                file_name=d["file_name"],
+                media_type=d["media_type"],
+                pages=len(d["pages"]),
+                passages=counts.get(d["document_id"], 0),
+            )
+            for d in sorted(loaded.documents.values(), key=lambda d: d["title"].lower())
+        ]
+
+    def document(self, document_id: str) -> tuple[dict, list[Passage]] | None:
+        loaded = self._state_now().loaded
+        meta = loaded.documents.get(document_id)
+        if meta is None:
+            return None
+        passages = [p for p in loaded.passages if p.document_id == document_id]
+        passages.sort(key=lambda p: (p.page, p.char_start))
+        return meta, passages
+
+    def document_file(self, document_id: str) -> Path | None:
+        meta = self._state_now().loaded.documents.get(document_id)
+        if meta is None:
+            return None
+        suffix = meta.get("stored_suffix") or Path(meta["file_name"]).suffix.lower()
+        path = self.store.file_path(meta["sha256"], suffix)
+        return path if path.is_file() else None
+
+    def all_initiatives(self) -> list[Initiative]:
+        return list(self._state_now().loaded.initiatives)
+
+    def initiatives(self, **filters: str | None) -> list[Initiative]:
+        from assistant.initiatives import filter_initiatives
+
+        return filter_initiatives(self.all_initiatives(), **filters)
+
+    def initiative(self, key: str) -> Initiative | None:
+        return next((i for i in self.all_initiatives() if i.key == key), None)
+
+    def initiatives_linking_to(self, initiative: Initiative) -> list[Initiative]:
+        from assistant.initiatives import linking_to
+
+        return linking_to(self.all_initiatives(), initiative)
+
+
+def _lexical(passage: Passage) -> str:
+    from index.passage_text import lexical_text
+
+    return lexical_text(passage)

@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     # Passages
     passage_max_tokens: int = Field(200, ge=32, le=256, description="Model tokens per passage.")
     passage_max_chars: int = Field(800, ge=100, description="Characters per passage, at most.")
-    passage_overlap_sentences: int = Field(1, ge=0, description="Sentences repeated between passages.")
+    passage_overlap_sentences: int = Field(
+        1, ge=0, description="Sentences repeated between passages."
+    )
 
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
@@ -63,7 +65,9 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(500, ge=1, description="Longest question accepted.")
     rate_limit_per_minute: int = Field(120, ge=1, description="Questions per client per minute.")
     max_upload_mb: float = Field(50.0, gt=0, description="Largest upload accepted (MB).")
-    index_poll_s: float = Field(2.0, gt=0, description="How often the server looks for a new index.")
+    index_poll_s: float = Field(
+        2.0, gt=0, description="How often the server looks for a new index."
+    )
 
     def model_path(self) -> str:
         return self.embedding_model or bundled_model_path()

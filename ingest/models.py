@@ -13,11 +13,12 @@ class Line:
     text: str
     size: float = 0.0
     bold: bool = False
+    heading_level: int | None = None  # set when the source says so (Markdown "#", "##")
 
 
 @dataclass
 class Page:
-    """One page: ``number`` is the 1-based PDF page index; ``label`` the printed one if it differs."""
+    """One page: ``number`` is the 1-based PDF index; ``label`` the printed one if different."""
 
     number: int
     lines: list[Line]
@@ -51,7 +52,7 @@ class Passage:
 
 @dataclass
 class Initiative:
-    """A tiltak/satsing from an action programme. ``key`` is unique; ``id`` (e.g. "L9") need not be."""
+    """A tiltak/satsing of an action programme. ``key`` is unique; ``id`` ("L9") need not be."""
 
     key: str
     id: str

@@ -1,0 +1,196 @@
+"""The ``planassistent`` command: ingest, ask, eval, serve."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from assistant.settings import get_settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Planassistenten: spør planene og få svar med kilder.",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]Feil:[/] {message}")
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Filer eller mapper (standard: data/plans/).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Bygg indeksen bare av disse filene.")
+    ] = False,
+) -> None:
+    """Les inn plandokumenter (PDF, TXT, Markdown) og bygg søkeindeksen."""
+    from assistant.pipeline import build_index
+    from index.store import WriterBusy
+
+    settings = get_settings()
+    err.print("Laster språkmodellen …")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Leser filer", total=None)
+
+        def update(name: str, done: int, total: int) -> None:
+            label = "Lager vektorer" if name == "embedding" else f"Leser {name}"
+            progress.update(task, description=label, completed=done, total=total)
+
+        try:
+            report = build_index(settings, paths or None, replace=replace, progress=update)
+        except WriterBusy as exc:
+            raise _fail(exc.message) from None
+    for s in report.skipped:
+        err.print(f"[yellow]Hoppet over[/] {s.path.name}: {s.message}")
+    for w in report.warnings:
+        err.print(f"[yellow]Merk:[/] {w}")
+    if not report.ingested_anything:
+        raise _fail("Ingen dokumenter ble lest inn. Sjekk filene og meldingene over.")
+    out.print(
+        f"Indeksversjon {report.version}: {report.documents} dokumenter, {report.pages} sider, "
+        f"{report.passages} passasjer, {report.initiatives} tiltak "
+        f"({len(report.new_documents)} nye/endrede, {len(report.reused_documents)} uendrede; "
+        f"{report.embedded} nye vektorer, {report.reused_vectors} gjenbrukt; "
+        f"{len(report.skipped)} hoppet over)."
+    )
+
+
+def _assistant():
+    from assistant.service import Assistant, IndexUnavailable
+
+    settings = get_settings()
+    assistant = Assistant(settings)
+    try:
+        assistant.index_version  # noqa: B018 - loads the index, raising if unusable
+        assistant._state_now()
+    except IndexUnavailable as exc:
+        raise _fail(exc.message) from None
+    return assistant
+
+
+def _print_answer(result) -> None:
+    out.print(f"[bold]{result.question}[/]\n")
+    out.print(result.answer, highlight=False)
+    if result.expanded_terms:
+        out.print(f"\n[dim]Søkte også etter: {', '.join(result.expanded_terms)}[/]")
+    if result.citations:
+        heading = "Kilder" if result.found else "Kanskje relevant"
+        out.print(f"\n[bold]{heading}[/]")
+        for c in result.citations:
+            page = f"side {c.page}" + (f" (trykt side {c.page_label})" if c.page_label else "")
+            section = f", {c.section}" if c.section else ""
+            out.print(f"[{c.n}] {c.document_title}, {page}{section}", highlight=False)
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="Spørsmålet. Uten: les fra stdin.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv svaret som JSON.")] = False,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Antall kilder.")] = 5,
+) -> None:
+    """Still et spørsmål om planene."""
+    settings = get_settings()
+    assistant = _assistant()
+
+    def check(q: str) -> str | None:
+        q = " ".join(q.split())
+        if not q:
+            return None
+        if len(q) > settings.max_question_chars:
+            limit = settings.max_question_chars
+            return f"Spørsmålet er for langt (over {limit} tegn). Gjør det kortere."
+        return ""
+
+    if question is None:
+        for line in sys.stdin:
+            problem = check(line)
+            if problem is None:
+                continue
+            if problem:
+                print(json.dumps({"question": line.strip(), "error": problem}, ensure_ascii=False))
+                continue
+            print(assistant.ask(line, k=k).model_dump_json(), flush=True)
+        return
+    problem = check(question)
+    if problem is None:
+        raise _fail('Skriv et spørsmål, for eksempel: planassistent ask "Hva er hovedmålet?"', 2)
+    if problem:
+        raise _fail(problem, 2)
+    result = assistant.ask(question, k=k)
+    if as_json:
+        print(result.model_dump_json(indent=2))
+    else:
+        _print_answer(result)
+
+
+@app.command("eval")
+def evaluate_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="Spørsmålsfil (JSONL).", exists=True, dir_okay=False)
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
+) -> None:
+    """Mål treffsikkerhet på en spørsmålsfil: hit@5, MRR@10, avslagsnøyaktighet."""
+    from assistant.evaluation import evaluate, load_questions
+
+    assistant = _assistant()
+    try:
+        questions = load_questions(file)
+    except (ValueError, KeyError) as exc:
+        raise _fail(f"Kunne ikke lese spørsmålsfilen: {exc}") from None
+    report = evaluate(questions, lambda q: assistant.ask(q, k=10))
+    summary = report.summary()
+    if as_json:
+        print(json.dumps({**summary, "misses": report.misses()}, ensure_ascii=False, indent=2))
+        return
+    out.print(
+        f"Spørsmål: {summary['questions']} ({summary['answerable']} kan besvares)\n"
+        f"hit@5: {summary['hit@5']:.3f}   MRR@10: {summary['mrr@10']:.3f}\n"
+        f"Avslagsnøyaktighet: {summary['refusal_accuracy']:.3f}   "
+        f"Feilaktige avslag: {summary['false_refusal_rate']:.3f}"
+    )
+    misses = report.misses()
+    if misses:
+        out.print("\n[bold]Bom:[/]")
+        for line in misses:
+            out.print(f"- {line}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse å lytte på.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Start nettsiden og API-et (leser inn data/plans/ først hvis det ikke finnes en indeks)."""
+    from web.server import serve as run
+
+    run(host=host, port=port, settings=get_settings())
+
+
+def main() -> None:  # pragma: no cover
+    logging.basicConfig(level=logging.WARNING)
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Embedding, dense (FAISS) and lexical (BM25) indexes, and the versioned index store on disk."""

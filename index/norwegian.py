@@ -1,0 +1,142 @@
+"""Norwegian text handling for lexical search: normalising, tokenising, Snowball stemming,
+nynorsk→bokmål folding and splitting of compound words (boligtilbud → bolig + tilbud)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+import Stemmer
+
+_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+
+# Nynorsk function words and common forms folded to bokmål, so either written form matches.
+NYNORSK_TO_BOKMAL = {
+    "ikkje": "ikke",
+    "kva": "hva",
+    "korleis": "hvordan",
+    "kven": "hvem",
+    "kvifor": "hvorfor",
+    "kvar": "hvor",
+    "eg": "jeg",
+    "frå": "fra",
+    "ein": "en",
+    "eit": "et",
+    "ho": "hun",
+    "dei": "de",
+    "meir": "mer",
+    "berre": "bare",
+    "noko": "noe",
+    "nokon": "noen",
+    "kommunen": "kommunen",
+    "skule": "skole",
+    "skulen": "skolen",
+    "skular": "skoler",
+    "vere": "være",
+    "vore": "vært",
+    "heile": "hele",
+    "mykje": "mye",
+    "fleire": "flere",
+    "andre": "andre",
+    "kvarandre": "hverandre",
+    "sjukeheim": "sykehjem",
+    "sjuk": "syk",
+    "arbeidsplassar": "arbeidsplasser",
+    "tenester": "tjenester",
+    "teneste": "tjeneste",
+    "bustad": "bolig",
+    "bustader": "boliger",
+    "born": "barn",
+    "høgare": "høyere",
+    "utdanning": "utdanning",
+    "tilbod": "tilbud",
+    "samarbeid": "samarbeid",
+}
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("index").joinpath("data/stopwords_no.txt").read_text("utf-8")
+    words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
+    return frozenset(words)
+
+
+_stemmer = Stemmer.Stemmer("norwegian")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower().replace("\u00ad", "")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (hyphenated words kept whole and also split)."""
+    out: list[str] = []
+    for tok in _TOKEN.findall(normalise(text)):
+        tok = NYNORSK_TO_BOKMAL.get(tok, tok)
+        out.append(tok)
+        if "-" in tok:
+            out.extend(p for p in tok.split("-") if p)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: no stopwords, no one-letter words."""
+    stop = stopwords()
+    return [w for w in words(text) if w not in stop and len(w) > 1 and "-" not in w]
+
+
+_LINKING = ("", "s", "e")  # Norwegian compounds join with nothing, -s- or -e-
+
+
+def split_compound(
+    word: str, vocabulary: frozenset[str] | set[str], min_part: int = 4
+) -> list[str]:
+    """Split a compound into known parts from ``vocabulary`` (stems), longest head first.
+
+    Returns [] when no split into two known parts exists. The right-hand part may itself split.
+    """
+    if len(word) < 2 * min_part:
+        return []
+    for i in range(len(word) - min_part, min_part - 1, -1):
+        head, tail = word[:i], word[i:]
+        for link in _LINKING:
+            if link and not head.endswith(link):
+                continue
+            base = head[: len(head) - len(link)] if link else head
+            if len(base) < min_part:
+                continue
+            if stem(base) in vocabulary or base in vocabulary:
+                if stem(tail) in vocabulary or tail in vocabulary:
+                    return [base, tail]
+                rest = split_compound(tail, vocabulary, min_part)
+                if rest:
+                    return [base, *rest]
+    return []
+
+
+def analyse(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Terms for BM25: stems of content words plus stems of their compound parts."""
+    terms: list[str] = []
+    for w in content_words(text):
+        terms.append(stem(w))
+        if vocabulary and len(w) >= 8:
+            terms.extend(stem(p) for p in split_compound(w, vocabulary))
+    return terms
+
+
+def build_vocabulary(texts: Iterable[str], min_len: int = 3) -> frozenset[str]:
+    """Stems of the standalone words of a corpus: the known parts compounds may split into."""
+    vocab: set[str] = set()
+    for text in texts:
+        for w in content_words(text):
+            if len(w) >= min_len:
+                vocab.add(stem(w))
+    return frozenset(vocab)

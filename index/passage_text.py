@@ -1,0 +1,26 @@
+"""What is indexed for a passage besides its own words: where it sits in the document.
+
+The heading path gives short passages their topic (an initiative title, a chapter name), for both
+the embedding model and BM25. Kept short: the model reads at most 256 tokens.
+"""
+
+from __future__ import annotations
+
+from ingest.models import Passage
+
+SECTION_SEPARATOR = " › "
+
+
+def section_context(section: str, depth: int = 2) -> str:
+    parts = [p for p in section.split(SECTION_SEPARATOR) if p]
+    return ". ".join(parts[-depth:])
+
+
+def embedding_text(passage: Passage) -> str:
+    context = section_context(passage.section)
+    return f"{context}: {passage.text}" if context else passage.text
+
+
+def lexical_text(passage: Passage) -> str:
+    context = section_context(passage.section, depth=1)
+    return f"{context}\n{passage.text}" if context else passage.text

@@ -1,0 +1,311 @@
+"""The index on disk: versioned directories, a manifest with checksums, an atomic ``current``
+pointer switched only after everything is fsynced, one writer at a time, and loading that never
+serves a damaged version (it falls back to the newest good one)."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.lexical import LexicalIndex
+from ingest.models import Initiative, Passage
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+CURRENT = "current"
+LOCK = ".writer.lock"
+FILES_DIR = "files"
+KEEP_VERSIONS = 3
+
+
+class IndexError_(Exception):
+    """Base class of index problems; ``message`` is Norwegian and says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NoIndex(IndexError_):
+    pass
+
+
+class DamagedIndex(IndexError_):
+    pass
+
+
+class ModelMismatch(IndexError_):
+    pass
+
+
+class WriterBusy(IndexError_):
+    pass
+
+
+@dataclass
+class LoadedIndex:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+    passages: list[Passage]
+    documents: dict[str, dict[str, Any]]
+    initiatives: list[Initiative]
+    vectors: np.ndarray
+    dense: DenseIndex
+    lexical: LexicalIndex
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            with open(os.path.join(dirpath, name), "rb") as f:
+                os.fsync(f.fileno())
+        _fsync_dir(Path(dirpath))
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+class IndexStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    # -- reading ---------------------------------------------------------------------------
+    def current_version(self) -> str | None:
+        try:
+            name = (self.root / CURRENT).read_text("utf-8").strip()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return name or None
+
+    def versions(self) -> list[str]:
+        """All complete version directories, newest first."""
+        if not self.root.is_dir():
+            return []
+        names = [
+            p.name
+            for p in self.root.iterdir()
+            if p.is_dir() and p.name.startswith("v-") and (p / "manifest.json").is_file()
+        ]
+        return sorted(names, reverse=True)
+
+    def file_path(self, sha256: str, suffix: str) -> Path:
+        return self.root / FILES_DIR / f"{sha256}{suffix}"
+
+    def verify(self, version: str) -> dict[str, Any]:
+        """The manifest of ``version`` if every file is present with its checksum, else raise."""
+        vdir = self.root / version
+        try:
+            manifest = json.loads((vdir / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DamagedIndex(
+                f"Indeksversjonen {version} mangler eller har skadet manifest."
+            ) from exc
+        if manifest.get("format") != FORMAT:
+            raise DamagedIndex(
+                f"Indeksversjonen {version} har et ukjent format. Bygg indeksen på nytt."
+            )
+        for rel, checksum in manifest.get("checksums", {}).items():
+            path = vdir / rel
+            if not path.is_file() or _sha256(path) != checksum:
+                raise DamagedIndex(f"Indeksversjonen {version} er skadet ({rel}).")
+        return manifest
+
+    def load(
+        self, version: str, *, model: str | None = None, dimension: int | None = None
+    ) -> LoadedIndex:
+        manifest = self.verify(version)
+        if model is not None and (manifest["model"] != model or manifest["dimension"] != dimension):
+            raise ModelMismatch(
+                f"Indeksen er bygd med modellen «{manifest['model']}» ({manifest['dimension']} "
+                f"dimensjoner), men tjenesten bruker «{model}» ({dimension} dimensjoner). "
+                "Kjør «planassistent ingest» på nytt for å bygge indeksen med denne modellen."
+            )
+        vdir = self.root / version
+        try:
+            with (vdir / "passages.jsonl").open(encoding="utf-8") as f:
+                passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
+            documents = json.loads((vdir / "documents.json").read_text("utf-8"))
+            initiatives = [
+                Initiative.from_dict(d)
+                for d in json.loads((vdir / "initiatives.json").read_text("utf-8"))
+            ]
+            vectors = np.load(vdir / "vectors.npy", allow_pickle=False)
+            dense = DenseIndex.load(vdir / "dense.faiss")
+            lexical = LexicalIndex.load(vdir / "bm25")
+        except Exception as exc:  # any unreadable part means the version is not served
+            raise DamagedIndex(f"Indeksversjonen {version} kunne ikke leses: {exc}") from exc
+        if not (len(passages) == dense.size == lexical.size == len(vectors)):
+            raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (antall passasjer).")
+        return LoadedIndex(
+            version,
+            vdir,
+            manifest,
+            passages,
+            {d["document_id"]: d for d in documents},
+            initiatives,
+            vectors,
+            dense,
+            lexical,
+        )
+
+    def load_best(self, *, model: str | None = None, dimension: int | None = None) -> LoadedIndex:
+        """The current version, or the newest good one when current is damaged."""
+        current = self.current_version()
+        candidates = ([current] if current else []) + [v for v in self.versions() if v != current]
+        if not candidates:
+            raise NoIndex("Det finnes ingen indeks ennå. Kjør «planassistent ingest» først.")
+        problems: list[str] = []
+        for version in candidates:
+            try:
+                loaded = self.load(version, model=model, dimension=dimension)
+            except ModelMismatch:
+                raise
+            except DamagedIndex as exc:
+                log.error("index version not served: %s", exc.message)
+                problems.append(exc.message)
+                continue
+            if version != current:
+                log.warning(
+                    "serving older index version %s (current %s is damaged)", version, current
+                )
+            return loaded
+        raise DamagedIndex(" ".join(problems) + " Kjør «planassistent ingest» for å bygge på nytt.")
+
+    # -- writing ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One writer at a time across processes; a second writer gets WriterBusy at once."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise WriterBusy(
+                    "En annen innlesing pågår allerede. Vent til den er ferdig og prøv igjen."
+                ) from exc
+            yield
+        finally:
+            os.close(fd)
+
+    def store_file(self, source: Path, sha256: str) -> Path:
+        """Keep the original file (content-addressed) so the reader can serve it."""
+        target = self.file_path(sha256, source.suffix.lower())
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(source, tmp)
+            with tmp.open("rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+            _fsync_dir(target.parent)
+        return target
+
+    def write_version(
+        self,
+        *,
+        passages: list[Passage],
+        vectors: np.ndarray,
+        documents: list[dict[str, Any]],
+        initiatives: list[Initiative],
+        lexical: LexicalIndex,
+        model: str,
+        dimension: int,
+        extra: dict[str, Any] | None = None,
+    ) -> str:
+        """Write a complete new version and switch ``current`` to it. Call inside writer_lock()."""
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        version = f"v-{stamp}"
+        tmp = self.root / f".tmp-{version}-{os.getpid()}"
+        tmp.mkdir(parents=True)
+        try:
+            with (tmp / "passages.jsonl").open("w", encoding="utf-8") as f:
+                for p in passages:
+                    f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+            _write_json(tmp / "documents.json", documents)
+            _write_json(tmp / "initiatives.json", [i.to_dict() for i in initiatives])
+            np.save(tmp / "vectors.npy", np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+            DenseIndex.build(vectors).save(tmp / "dense.faiss")
+            lexical.save(tmp / "bm25")
+            checksums = {
+                str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()
+            }
+            manifest = {
+                "format": FORMAT,
+                "version": version,
+                "created": datetime.now(UTC).isoformat(),
+                "model": model,
+                "dimension": dimension,
+                "counts": {
+                    "documents": len(documents),
+                    "passages": len(passages),
+                    "initiatives": len(initiatives),
+                    "pages": sum(len(d.get("pages", [])) for d in documents),
+                },
+                "documents": [
+                    {k: d[k] for k in ("document_id", "title", "file_name", "sha256")}
+                    for d in documents
+                ],
+                "checksums": checksums,
+                **(extra or {}),
+            }
+            _write_json(tmp / "manifest.json", manifest)
+            _fsync_tree(tmp)
+            os.replace(tmp, self.root / version)
+            _fsync_dir(self.root)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        self._switch_current(version)
+        self._prune(keep=version)
+        return version
+
+    def _switch_current(self, version: str) -> None:
+        tmp = self.root / f".{CURRENT}.{os.getpid()}.tmp"
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(version + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.root / CURRENT)
+        _fsync_dir(self.root)
+
+    def _prune(self, keep: str) -> None:
+        """Drop old versions beyond KEEP_VERSIONS and leftovers of crashed writers."""
+        for old in self.versions()[KEEP_VERSIONS:]:
+            if old != keep:
+                shutil.rmtree(self.root / old, ignore_errors=True)
+        # We hold the writer lock, so any temporary directory is a crashed writer's leftover.
+        for leftover in self.root.glob(".tmp-v-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
