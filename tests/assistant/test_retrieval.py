@@ -1,0 +1,19 @@
+import numpy as np
+
+from assistant.retrieval import fuse, ranks
+
+
+def test_ranks_orders_by_score_and_can_drop_zero_scores():
+    scores = np.array([0.1, 0.9, 0.0, 0.5], dtype=np.float32)
+    assert ranks(scores, 3) == {1: 1, 3: 2, 0: 3}
+    assert ranks(scores, 4, positive_only=True) == {1: 1, 3: 2, 0: 3}
+
+
+def test_weighted_rrf_prefers_agreement_then_the_heavier_ranking():
+    dense = {0: 1, 1: 2, 2: 3}
+    bm25 = {2: 1, 1: 2}
+    fused = fuse(dense, bm25, k=60, dense_weight=1.0, bm25_weight=2.0)
+    order = sorted(fused, key=lambda i: -fused[i])
+    assert order == [2, 1, 0]  # 2 is top of BM25 (weight 2) and present in dense
+    only_dense = fuse(dense, bm25, k=60, dense_weight=1.0, bm25_weight=0.0)
+    assert sorted(only_dense, key=lambda i: -only_dense[i]) == [0, 1, 2]

@@ -1,0 +1,23 @@
+"""Docs cannot drift: every setting is in the README, and the README's commands exist."""
+
+import re
+from pathlib import Path
+
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text("utf-8")
+
+
+def test_every_setting_is_documented_in_the_readme():
+    documented = set(re.findall(r"`(PLAN_[A-Z][A-Z_]*)`", README))
+    expected = {f"PLAN_{name.upper()}" for name in Settings.model_fields}
+    assert expected - documented == set(), "settings missing from README"
+    assert documented - expected == set(), "README documents settings that do not exist"
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "scripts/test.sh" in README and "scripts/run.sh" in README
+    assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text("utf-8")
+    for script in ("scripts/test.sh", "scripts/run.sh", "scripts/bootstrap.sh", ".ci/run"):
+        assert (ROOT / script).stat().st_mode & 0o111, f"{script} is not executable"
