@@ -10,7 +10,7 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 
 def test_every_setting_is_documented_in_the_readme():
-    documented = set(re.findall(r"`(PLAN_[A-Z][A-Z_]*)`", README))
+    documented = set(re.findall(r"`(PLAN_[A-Z][A-Z0-9_]*)`", README))
     expected = {f"PLAN_{name.upper()}" for name in Settings.model_fields}
     assert expected - documented == set(), "settings missing from README"
     assert documented - expected == set(), "README documents settings that do not exist"

@@ -82,9 +82,12 @@ def test_model_mismatch_is_refused_with_a_clear_message(tmp_path):
 
 def test_second_writer_is_refused(tmp_path):
     store = IndexStore(tmp_path)
-    with store.writer_lock(), pytest.raises(WriterBusy, match="pågår allerede"):
-        with IndexStore(tmp_path).writer_lock():
-            pass
+    with (
+        store.writer_lock(),
+        pytest.raises(WriterBusy, match="pågår allerede"),
+        IndexStore(tmp_path).writer_lock(),
+    ):
+        pass
 
 
 def test_old_versions_are_pruned_and_current_kept(tmp_path):
