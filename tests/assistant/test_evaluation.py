@@ -4,8 +4,18 @@ from assistant.models import AskResult, Citation
 
 def _result(texts, found=True):
     cites = [
-        Citation(n=i, passage_id=f"p{i}", document_id="d", document_title="D", page=1,
-                 section="", text=t, score=1.0, url="/", pdf_url="/")
+        Citation(
+            n=i,
+            passage_id=f"p{i}",
+            document_id="d",
+            document_title="D",
+            page=1,
+            section="",
+            text=t,
+            score=1.0,
+            url="/",
+            pdf_url="/",
+        )
         for i, t in enumerate(texts, 1)
     ]
     return AskResult(question="q", found=found, answer="", citations=cites, index_version="v")

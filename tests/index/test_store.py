@@ -22,14 +22,29 @@ def _write(store, texts, embedder):
     passages = _passages(texts)
     vectors = embedder.encode_passages(texts)
     lexical = LexicalIndex.build(texts, build_vocabulary(texts))
-    docs = [{"document_id": "plan", "title": "Planen", "file_name": "plan.pdf",
-             "sha256": "x", "media_type": "application/pdf", "pages": texts}]
-    ini = Initiative("k1", "K1", "Tittel", "Tema", "Nivå", "Beskrivelse", ["NAV"], [], [],
-                     "kort sikt", "plan", 1)
+    docs = [
+        {
+            "document_id": "plan",
+            "title": "Planen",
+            "file_name": "plan.pdf",
+            "sha256": "x",
+            "media_type": "application/pdf",
+            "pages": texts,
+        }
+    ]
+    ini = Initiative(
+        "k1", "K1", "Tittel", "Tema", "Nivå", "Beskrivelse", ["NAV"], [], [], "kort sikt", "plan", 1
+    )
     with store.writer_lock():
-        return store.write_version(passages=passages, vectors=vectors, documents=docs,
-                                   initiatives=[ini], lexical=lexical,
-                                   model=embedder.name, dimension=embedder.dimension)
+        return store.write_version(
+            passages=passages,
+            vectors=vectors,
+            documents=docs,
+            initiatives=[ini],
+            lexical=lexical,
+            model=embedder.name,
+            dimension=embedder.dimension,
+        )
 
 
 TEXTS = ["Boligtilbud i distriktene", "Digital kompetanse for eldre", "Arbeidsliv for alle"]
