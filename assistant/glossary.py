@@ -5,7 +5,6 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from index.norwegian import normalise, stem, words
@@ -43,5 +42,5 @@ class Glossary:
 def load_glossary(path: str | None = None) -> Glossary:
     if path:
         return Glossary.from_toml(Path(path).read_text("utf-8"))
-    text = resources.files("assistant").joinpath("data/glossary.toml").read_text("utf-8")
+    text = (Path(__file__).parent / "data/glossary.toml").read_text("utf-8")
     return Glossary.from_toml(text)

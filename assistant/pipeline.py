@@ -84,10 +84,11 @@ def file_sha256(path: Path) -> str:
 
 def read_document(path: Path, settings: Settings, count_tokens) -> Document:
     """Parse one file into a Document with passages and initiatives; raises IngestError."""
-    from ingest.document_builder import build_document
     from ingest.file_checks import sniff
-    from ingest.initiatives import extract_initiatives
     from ingest.safe_pdf import read_pdf_safely
+
+    from ingest.document_builder import build_document
+    from ingest.initiatives import extract_initiatives
     from ingest.text_reader import read_markdown, read_text
 
     if not path.is_file():
@@ -104,7 +105,7 @@ def read_document(path: Path, settings: Settings, count_tokens) -> Document:
         raw = read_markdown(path)
     else:
         raw = read_text(path)
-    doc = build_document(
+    doc, blocks = build_document(
         raw,
         file_name=path.name,
         sha256=file_sha256(path),
@@ -116,7 +117,7 @@ def read_document(path: Path, settings: Settings, count_tokens) -> Document:
     )
     if not doc.passages:
         raise IngestError(Reason.NO_TEXT, "no passages")
-    doc.initiatives = extract_initiatives(doc.document_id, doc.pages)
+    doc.initiatives = extract_initiatives(doc.document_id, blocks)
     link_initiative_passages(doc)
     return doc
 

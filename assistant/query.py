@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.definitions import defined_term
 from assistant.glossary import Glossary
 from index.lexical import LexicalIndex
 from index.norwegian import content_words, stem
@@ -19,6 +20,7 @@ class Query:
     content_stems: list[str]  # stems of the question's content words (coverage, marking)
     expansions: list[str]  # glossary phrases added
     expansion_stems: list[str]
+    definition: list[str] | None = None  # stems of the term a "Hva er X?" question asks about
 
     @property
     def dense_text(self) -> str:
@@ -36,4 +38,12 @@ def analyse_query(text: str, lexical: LexicalIndex, glossary: Glossary) -> Query
             weights.setdefault(term, EXPANSION_WEIGHT)
     all_terms = list(weights)
     stems = list(dict.fromkeys(stem(w) for w in content_words(text)))
-    return Query(text, all_terms, weights, stems, expansions, list(dict.fromkeys(expansion_stems)))
+    return Query(
+        text,
+        all_terms,
+        weights,
+        stems,
+        expansions,
+        list(dict.fromkeys(expansion_stems)),
+        defined_term(text),
+    )

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.definitions import defines
 from assistant.query import Query
 from index.embedder import Embedder
 from index.store import LoadedIndex
+
+RERANK_DEPTH = 30
+DEFINITION_BONUS = 1.0
 
 
 @dataclass
@@ -67,6 +71,13 @@ class Retriever:
         fused = fuse(
             d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
         )
+        if query.definition and fused:
+            # A passage that defines the asked-about term answers a "Hva er X?" question
+            # better than one that only mentions X.
+            top = max(fused.values())
+            for i in sorted(fused, key=lambda i: -fused[i])[:RERANK_DEPTH]:
+                if defines(self.loaded.passages[i].text, query.definition):
+                    fused[i] += DEFINITION_BONUS * top
         order = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
         return [
             Hit(

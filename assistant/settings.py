@@ -44,10 +44,10 @@ class Settings(BaseSettings):
 
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
-    candidates: int = Field(50, ge=5, description="Candidates taken from each retriever.")
-    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    candidates: int = Field(100, ge=5, description="Candidates taken from each retriever.")
+    rrf_k: int = Field(1, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
-    bm25_weight: float = Field(2.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    bm25_weight: float = Field(3.0, ge=0, description="Weight of the BM25 ranking in fusion.")
     answer_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer, at most.")
     min_evidence: float = Field(0.5, ge=0, description="Evidence score below which we refuse.")
 

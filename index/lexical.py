@@ -27,9 +27,11 @@ class LexicalIndex:
         return float(np.log(1.0 + (self.size - df + 0.5) / (df + 0.5)))
 
     @classmethod
-    def build(cls, texts: list[str], vocabulary: frozenset[str]) -> LexicalIndex:
+    def build(
+        cls, texts: list[str], vocabulary: frozenset[str], k1: float = 1.5, b: float = 0.75
+    ) -> LexicalIndex:
         corpus = [analyse(t, vocabulary) or ["_"] for t in texts]
-        bm25 = bm25s.BM25()
+        bm25 = bm25s.BM25(k1=k1, b=b)
         bm25.index(corpus, show_progress=False)
         return cls(bm25, vocabulary, len(texts))
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import Stemmer
 
@@ -59,7 +59,7 @@ NYNORSK_TO_BOKMAL = {
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    text = resources.files("index").joinpath("data/stopwords_no.txt").read_text("utf-8")
+    text = (Path(__file__).parent / "data/stopwords_no.txt").read_text("utf-8")
     words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
     return frozenset(words)
 
@@ -67,9 +67,25 @@ def stopwords() -> frozenset[str]:
 _stemmer = Stemmer.Stemmer("norwegian")
 
 
+# Plural and definite forms of agent nouns ("innbyggere", "innbyggerne") that Snowball stems
+# differently from the singular ("innbygger" → "innbygg"): folded to the singular first.
+_AGENT_PLURALS = ("erenes", "ernes", "erens", "erne", "eren", "ere")
+
+
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
+    for suffix in _AGENT_PLURALS:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 5:
+            word = word[: -len(suffix)] + "er"
+            break
     return _stemmer.stemWord(word)
+
+
+# Word endings that look like words ("heter", "skap") but are derivational suffixes:
+# "ferdigheter" is not "ferdig" + "heter".
+_SUFFIX_TAILS = frozenset(
+    {"het", "heter", "hetene", "heten", "else", "elsen", "ing", "skap", "lig"}
+)
 
 
 def normalise(text: str) -> str:
@@ -114,6 +130,8 @@ def split_compound(
             if len(base) < min_part:
                 continue
             if stem(base) in vocabulary or base in vocabulary:
+                if tail in _SUFFIX_TAILS or stem(tail) in _SUFFIX_TAILS:
+                    continue
                 if stem(tail) in vocabulary or tail in vocabulary:
                     return [base, tail]
                 rest = split_compound(tail, vocabulary, min_part)

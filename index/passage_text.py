@@ -22,5 +22,8 @@ def embedding_text(passage: Passage) -> str:
 
 
 def lexical_text(passage: Passage) -> str:
-    context = section_context(passage.section, depth=1)
-    return f"{context}\n{passage.text}" if context else passage.text
+    """Heading path (two levels) plus the text; the nearest heading counts twice, since a
+    passage is about its heading even when its own sentences don't repeat the words."""
+    context = section_context(passage.section, depth=2)
+    heading = section_context(passage.section, depth=1)
+    return f"{context}. {heading}\n{passage.text}" if context else passage.text

@@ -101,3 +101,36 @@ class Document:
             "pages": self.pages,
             "warnings": self.warnings,
         }
+
+
+@dataclass
+class RawDocument:
+    """What a reader returns before cleaning: pages of lines, the metadata title, warnings."""
+
+    pages: list[Page]
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Block:
+    """A run of body text under one heading path, possibly spanning pages.
+
+    ``parts`` holds ``(page_number, text)`` in reading order; ``path`` is the heading path
+    from the top level down to the heading this block sits under.
+    """
+
+    path: list[str]
+    parts: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return self.path[-1] if self.path else ""
+
+    @property
+    def page(self) -> int:
+        return self.parts[0][0] if self.parts else 0
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t for _, t in self.parts)

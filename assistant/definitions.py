@@ -1,0 +1,57 @@
+"""Definition questions ("Hva er en deltidsinnbygger?", "Hva menes med utenforskap?", nynorsk
+"Kva tyder …") and the passages that define the asked-about term ("Utenforskap handler om …",
+"Deltidsinnbyggere er personer som …", "Med inkludering menes …")."""
+
+from __future__ import annotations
+
+import re
+
+from index.norwegian import stem, words
+
+_QUESTION = re.compile(
+    r"^\s*(?:hva|kva)\s+(?:er|var|betyr|tyder|menes\s+med|meinast\s+med|meiner\s+ein\s+med|"
+    r"vil\s+det\s+si\s+å?\s*være|er\s+meint\s+med)\s+(?:en\s+|et\s+|ei\s+|ein\s+|eit\s+|det\s+|"
+    r"de\s+|den\s+)?(?P<term>[^?.!]{2,60}?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_DEFINING = (
+    r"(?:er|var|handler\s+om|handlar\s+om|betyr|tyder|innebærer|inneber|omfatter|viser\s+til)"
+)
+
+
+def defined_term(question: str) -> list[str] | None:
+    """Stems of the term a definition question asks about, or None for other questions."""
+    m = _QUESTION.match(question)
+    if not m:
+        return None
+    stems = [stem(w) for w in words(m.group("term")) if "-" not in w]
+    if not stems or len(stems) > 4:
+        return None
+    return stems
+
+
+def defines(text: str, term: list[str]) -> bool:
+    """Does the text contain a sentence that defines the term ("X er/handler om …")?"""
+    tokens = [stem(w) for w in words(text) if "-" not in w]
+    n = len(term)
+    lowered = text.lower()
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] != term:
+            continue
+        return (
+            True
+            if _defining_after(lowered, term)
+            else bool(re.search(rf"\bmed\s+\S+(?:\s+\S+){{0,{n - 1}}}\s+menes\b", lowered))
+        )
+    return False
+
+
+def _defining_after(lowered: str, term: list[str]) -> bool:
+    # The defining verb follows the term within two words ("Deltidsinnbyggere er",
+    # "Utenforskap handler om", "Helhetlig innsatstrapp viser til").
+    for m in re.finditer(r"[^\W\d_]+", lowered):
+        if stem(m.group(0)) == term[-1]:
+            rest = lowered[m.end() : m.end() + 40]
+            if re.match(rf"\s*(?:\S+\s+){{0,1}}{_DEFINING}\b", rest):
+                return True
+    return False

@@ -1,0 +1,116 @@
+"""Turn a RawDocument (from any reader) into a Document with passages and provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.cleaning import join_lines, remove_running_lines, remove_table_of_contents
+from ingest.headings import find_blocks, initiative_id
+from ingest.models import Block, Document, Page, Passage, RawDocument
+from ingest.splitter import pack
+
+SECTION_SEPARATOR = " › "
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
+
+
+def slugify(name: str) -> str:
+    """A URL-safe id from a file name: "Plan for Østre Toten.pdf" → "plan-for-ostre-toten"."""
+    stem = Path(name).stem.translate(_FOLD)
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return slug[:80] or "dokument"
+
+
+def paragraph_blocks(pages: list[Page]) -> list[Block]:
+    """Plain text: every paragraph is its own block (and so its own passage or passages)."""
+    return [Block(path=[], parts=[(p.number, ln.text)]) for p in pages for ln in p.lines]
+
+
+def _block_text(block: Block) -> tuple[str, list[tuple[int, int]]]:
+    """The block's running text and where each page's part starts in it."""
+    text = ""
+    starts: list[tuple[int, int]] = []
+    for page, part in block.parts:
+        if text:
+            head, _, first = part.partition("\n")
+            joined = join_lines([text, head]) + ("\n" + first if first else "")
+        else:
+            joined = part
+        starts.append((len(joined) - len(part), page))
+        text = joined
+    return text, starts
+
+
+def _page_at(starts: list[tuple[int, int]], offset: int) -> int:
+    page = starts[0][1]
+    for start, p in starts:
+        if start <= offset:
+            page = p
+    return page
+
+
+def build_document(
+    raw: RawDocument,
+    *,
+    file_name: str,
+    sha256: str,
+    media_type: str,
+    count_tokens: Callable[[str], int],
+    max_tokens: int = 200,
+    max_chars: int = 800,
+    overlap_sentences: int = 1,
+) -> tuple[Document, list[Block]]:
+    document_id = slugify(file_name)
+    pages = remove_table_of_contents(remove_running_lines(raw.pages))
+    if media_type == "text/plain":
+        blocks = paragraph_blocks(pages)
+    else:
+        blocks = find_blocks(pages, raw.title)
+
+    title = (raw.title or "").strip()
+    if not title:
+        title = next((b.path[0] for b in blocks if b.path), "") or Path(file_name).stem
+    labels = {p.number: p.label for p in pages}
+    page_texts = {p.number: "\n".join(ln.text for ln in p.lines) for p in pages}
+
+    passages: list[Passage] = []
+    for block in blocks:
+        section = SECTION_SEPARATOR.join(block.path) or title
+        initiative = next((i for h in reversed(block.path) if (i := initiative_id(h))), None)
+        text, starts = _block_text(block)
+        for piece in pack(text, count_tokens, max_tokens, max_chars, overlap_sentences):
+            page = _page_at(starts, piece.start)
+            page_text = page_texts.get(page, "")
+            char_start = max(0, page_text.find(piece.text[:25]))
+            digest = hashlib.sha1(
+                f"{sha256}\x00{len(passages)}\x00{piece.text}".encode()
+            ).hexdigest()[:16]
+            passages.append(
+                Passage(
+                    passage_id=f"{document_id}-{digest}",
+                    document_id=document_id,
+                    document_title=title,
+                    page=page,
+                    section=section,
+                    text=piece.text,
+                    char_start=char_start,
+                    char_end=char_start + len(piece.text),
+                    page_label=labels.get(page),
+                    initiative=initiative,
+                )
+            )
+    doc = Document(
+        document_id=document_id,
+        title=title,
+        file_name=file_name,
+        sha256=sha256,
+        media_type=media_type,
+        pages=[page_texts.get(p.number, "") for p in pages],
+        passages=passages,
+        warnings=list(raw.warnings),
+    )
+    return doc, blocks

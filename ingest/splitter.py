@@ -1,0 +1,153 @@
+"""Sentence splitting and packing sentences into passages.
+
+Passages are sentence-aligned, at most ``max_tokens`` model tokens and ``max_chars`` characters,
+repeat ``overlap`` sentences from the previous passage, and never leave their block (so never
+cross a section boundary). A sentence longer than the limits is cut at clause boundaries, then
+at word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a sentence (bokmål and nynorsk).
+ABBREVIATIONS = {
+    "bl.a",
+    "f.eks",
+    "t.d",
+    "m.m",
+    "m.v",
+    "mv",
+    "osv",
+    "o.l",
+    "dvs",
+    "jf",
+    "jfr",
+    "nr",
+    "ca",
+    "kap",
+    "pkt",
+    "kl",
+    "mill",
+    "mrd",
+    "pst",
+    "ev",
+    "evt",
+    "inkl",
+    "ekskl",
+    "t.o.m",
+    "f.o.m",
+    "iht",
+    "vedr",
+    "hhv",
+    "s",
+    "st",
+    "tlf",
+    "ref",
+}
+_BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]*\s+(?=[«\"(\[]?[A-ZÆØÅ0-9])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split running Norwegian text into sentences, keeping abbreviations and dates whole.
+
+    A newline marks a paragraph end and always ends a sentence.
+    """
+    if "\n" in text:
+        return [s for para in text.split("\n") for s in split_sentences(para)]
+    text = " ".join(text.split())
+    if not text:
+        return []
+    sentences: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        candidate = text[start : m.start()].rstrip()
+        last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?…»\"')]").lower()
+        if candidate.endswith(".") and (
+            last_word in ABBREVIATIONS
+            or re.fullmatch(r"\d{1,2}", last_word)  # "16. desember", "1. januar"
+            or re.fullmatch(r"[a-zæøå]", last_word)
+        ):
+            continue
+        sentences.append(candidate)
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+@dataclass
+class Piece:
+    text: str
+    start: int  # offset in the block text
+
+
+def _cut_long(sentence: str, fits: Callable[[str], bool]) -> list[str]:
+    """Cut a sentence that does not fit into pieces that do, at ';', ',' or spaces."""
+    if fits(sentence):
+        return [sentence]
+    for sep in ("; ", ", ", " "):
+        parts = sentence.split(sep)
+        if len(parts) < 2:
+            continue
+        out: list[str] = []
+        cur = ""
+        for part in parts:
+            cand = f"{cur}{sep}{part}" if cur else part
+            if fits(cand) or not cur:
+                cur = cand
+            else:
+                out.append(cur + (sep.strip() if sep.strip() else ""))
+                cur = part
+        if cur:
+            out.append(cur)
+        if all(fits(p) for p in out):
+            return out
+        if sep == " ":
+            return out
+        return [q for p in out for q in _cut_long(p, fits)]
+    return [sentence]
+
+
+def pack(
+    text: str,
+    count_tokens: Callable[[str], int],
+    max_tokens: int,
+    max_chars: int,
+    overlap: int = 1,
+) -> list[Piece]:
+    """Passages of ``text``: consecutive sentences, each passage within both limits."""
+
+    def fits(s: str) -> bool:
+        return len(s) <= max_chars and count_tokens(s) <= max_tokens
+
+    units: list[Piece] = []
+    cursor = 0
+    for sentence in split_sentences(text):
+        for piece in _cut_long(sentence, fits):
+            pos = text.find(piece[:30], cursor)
+            pos = cursor if pos < 0 else pos
+            units.append(Piece(piece, pos))
+            cursor = pos + max(1, len(piece) - 5)
+
+    passages: list[Piece] = []
+    i = 0
+    while i < len(units):
+        chosen = [units[i]]
+        j = i + 1
+        while j < len(units) and fits(" ".join(u.text for u in [*chosen, units[j]])):
+            chosen.append(units[j])
+            j += 1
+        passages.append(Piece(" ".join(u.text for u in chosen), chosen[0].start))
+        if j >= len(units):
+            break
+        back = min(overlap, len(chosen) - 1)
+        nxt = j - back
+        # Overlap only when the repeated sentences leave room for new ones.
+        if back and not fits(" ".join(u.text for u in units[nxt : j + 1])):
+            nxt = j
+        i = max(nxt, i + 1)
+    return passages
