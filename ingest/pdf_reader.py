@@ -6,11 +6,14 @@ This module must stay light: it imports pypdf and nothing heavy (no torch, no fa
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from pathlib import Path
 
 from ingest.errors import IngestError, Reason
 from ingest.models import Line, Page, RawDocument
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
 def _is_bold(font_dict) -> bool:
