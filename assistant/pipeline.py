@@ -84,11 +84,10 @@ def file_sha256(path: Path) -> str:
 
 def read_document(path: Path, settings: Settings, count_tokens) -> Document:
     """Parse one file into a Document with passages and initiatives; raises IngestError."""
-    from ingest.file_checks import sniff
-    from ingest.safe_pdf import read_pdf_safely
-
     from ingest.document_builder import build_document
+    from ingest.file_checks import sniff
     from ingest.initiatives import extract_initiatives
+    from ingest.safe_pdf import read_pdf_safely
     from ingest.text_reader import read_markdown, read_text
 
     if not path.is_file():
@@ -123,10 +122,10 @@ def read_document(path: Path, settings: Settings, count_tokens) -> Document:
 
 
 def link_initiative_passages(doc: Document) -> None:
-    """Point each initiative at the first passage of its section (same id, from its page on)."""
+    """Point each initiative at the first passage of its own section (ids may repeat)."""
     for ini in doc.initiatives:
         for p in doc.passages:
-            if p.initiative == ini.id and p.page >= ini.page:
+            if p.initiative == ini.id and p.section.endswith(ini.title) and p.page >= ini.page:
                 ini.passage_id = p.passage_id
                 break
 

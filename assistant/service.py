@@ -5,6 +5,7 @@ without a restart (requests in flight keep the version they started with)."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -174,7 +175,7 @@ class Assistant:
             return None
         terms = question_terms(question, state.loaded.lexical, self.glossary)
         citations = []
-        for n, ini in enumerate(match.initiatives, 1):
+        for n, ini in enumerate(match.initiatives[:12], 1):
             idx = state.by_id.get(ini.passage_id or "")
             if idx is None:
                 idx = next(
@@ -249,6 +250,16 @@ class Assistant:
         suffix = meta.get("stored_suffix") or Path(meta["file_name"]).suffix.lower()
         path = self.store.file_path(meta["sha256"], suffix)
         return path if path.is_file() else None
+
+    def themes(self, limit: int = 12) -> list[str]:
+        """Top-level sections of the plans (numbering dropped): what one can ask about."""
+        seen: dict[str, None] = {}
+        for p in self._state_now().loaded.passages:
+            top = p.section.split(" › ")[0]
+            name = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", top).strip()
+            if name and name != p.document_title:
+                seen.setdefault(name, None)
+        return list(seen)[:limit]
 
     def all_initiatives(self) -> list[Initiative]:
         return list(self._state_now().loaded.initiatives)

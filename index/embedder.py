@@ -52,7 +52,10 @@ class SentenceTransformerEmbedder:
 
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self.name = model_name_for(model_path)
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or (
+            self._model.get_sentence_embedding_dimension
+        )
+        self.dimension = int(get_dim())
         self.query_prefix = query_prefix
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size

@@ -7,16 +7,18 @@ ingest run or the server down with it. The child only imports pypdf (via ingest.
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
-import queue
+import os
+import pickle
 import resource
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 from ingest.errors import IngestError, Reason
 from ingest.models import RawDocument
 
 log = logging.getLogger(__name__)
+ROOT = str(Path(__file__).resolve().parents[1])
 
 
 def classify_exception(exc: BaseException) -> Reason:
@@ -35,7 +37,9 @@ def classify_exception(exc: BaseException) -> Reason:
     return Reason.DAMAGED
 
 
-def _child(path: str, max_pages: int, memory_mb: int, out) -> None:  # pragma: no cover - child
+def _child_main(argv: list[str]) -> int:  # pragma: no cover - runs in the child process
+    """``python -m ingest.safe_pdf PATH MAX_PAGES MEMORY_MB``: pickled result on stdout."""
+    path, max_pages, memory_mb = argv[0], int(argv[1]), int(argv[2])
     try:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -44,43 +48,42 @@ def _child(path: str, max_pages: int, memory_mb: int, out) -> None:  # pragma: n
     try:
         from ingest.pdf_reader import read_pdf
 
-        out.put(("ok", read_pdf(Path(path), max_pages)))
+        result: tuple = ("ok", read_pdf(Path(path), max_pages))
     except BaseException as exc:  # everything becomes a reason
-        out.put(("error", classify_exception(exc).value, f"{type(exc).__name__}: {exc}"[:500]))
+        result = ("error", classify_exception(exc).value, f"{type(exc).__name__}: {exc}"[:500])
+    sys.stdout.buffer.write(pickle.dumps(result))
+    sys.stdout.flush()
+    return 0
 
 
 def read_pdf_safely(path: Path, *, max_pages: int, timeout_s: float, memory_mb: int) -> RawDocument:
-    ctx = mp.get_context("spawn")
-    out = ctx.Queue(maxsize=1)
-    proc = ctx.Process(target=_child, args=(str(path), max_pages, memory_mb, out), daemon=True)
-    proc.start()
-    result = None
-    deadline = time.monotonic() + timeout_s
+    cmd = [sys.executable, "-m", "ingest.safe_pdf", str(path), str(max_pages), str(memory_mb)]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
+    }
     try:
-        while result is None and time.monotonic() < deadline:
-            try:
-                result = out.get(timeout=0.05)
-            except queue.Empty:
-                if not proc.is_alive():
-                    try:  # the child may have exited right after putting its result
-                        result = out.get(timeout=0.2)
-                    except queue.Empty:
-                        break
-    finally:
-        proc.join(timeout=1)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout_s, env=env, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise IngestError(Reason.TIMEOUT, f"no result within {timeout_s} s") from exc
+    try:
+        result = pickle.loads(proc.stdout) if proc.stdout else None
+    except Exception:  # a half-written result from a dying child
+        result = None
     if result is None:
-        if time.monotonic() >= deadline:
-            raise IngestError(Reason.TIMEOUT, f"no result within {timeout_s} s")
         # Killed by the memory limit or a crash in native code.
-        raise IngestError(
-            Reason.BOMB if proc.exitcode == -9 else Reason.DAMAGED,
-            f"parser exited with {proc.exitcode}",
+        reason = (
+            Reason.BOMB
+            if proc.returncode in (-9, 137) or b"MemoryError" in proc.stderr
+            else Reason.DAMAGED
         )
+        raise IngestError(reason, f"parser exited with {proc.returncode}")
     if result[0] == "ok":
         return result[1]
     _, reason, detail = result
     log.info("pdf %s refused: %s (%s)", path.name, reason, detail)
     raise IngestError(Reason(reason), detail)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(_child_main(sys.argv[1:]))

@@ -1,0 +1,164 @@
+"""Pages and API through the app (fake embedder index: fast, deterministic)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from web.i18n import LANGUAGES
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+
+def test_catalogues_have_the_same_keys_and_no_empty_strings():
+    keys = {}
+    for lang in LANGUAGES:
+        data = tomllib.loads((WEB / "i18n" / f"{lang}.toml").read_text("utf-8"))
+        assert all(isinstance(v, str) and v.strip() for v in data.values()), lang
+        keys[lang] = set(data)
+    assert keys["nb"] == keys["nn"]
+
+
+def test_security_headers_and_no_inline_script(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"]
+    assert "<script>" not in r.text and not re.search(r"\son[a-z]+=", r.text)
+    assert '<html lang="nb">' in r.text
+
+
+def test_answer_page_without_js_has_citation_links(client):
+    r = client.get("/", params={"q": "Hva er en trainee?"})
+    assert r.status_code == 200
+    assert "<h2" in r.text and "Kilder" in r.text
+    links = re.findall(r'href="(/dokumenter/[^"?]+\?passasje=[^"#]+#passasje-[^"]+)"', r.text)
+    assert links
+    doc = client.get(links[0].replace("&amp;", "&"))
+    assert doc.status_code == 200
+    pid = links[0].split("passasje=")[1].split("#")[0]
+    assert f'id="passasje-{pid}"' in doc.text and "cited" in doc.text
+
+
+def test_validation_errors_in_norwegian(client):
+    r = client.get("/", params={"q": ""})
+    assert r.status_code == 422
+    assert 'role="alert"' in r.text and "Skriv et spørsmål" in r.text
+    assert 'aria-invalid="true"' in r.text and "Feil:" in r.text
+    long = client.get("/", params={"q": "x" * 501})
+    assert long.status_code == 422 and "høyst 500 tegn" in long.text
+    api = client.post("/api/ask", json={"question": ""})
+    assert api.status_code == 422 and "Skriv et spørsmål" in api.json()["detail"]
+
+
+def test_question_text_is_escaped_everywhere(client):
+    evil = "<script>alert(1)</script> {{7*7}}"
+    r = client.get("/", params={"q": evil})
+    assert "<script>alert(1)</script>" not in r.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+    assert "49" not in re.sub(r"\d{3,}", "", r.text.split("Du spurte")[1][:200])
+    api = client.post("/api/ask", json={"question": evil})
+    assert api.status_code == 200 and api.json()["question"].startswith("<script>")
+
+
+def test_nynorsk_pages(client):
+    r = client.get("/", params={"lang": "nn"})
+    assert '<html lang="nn">' in r.text and "Spør planane" in r.text
+    assert "sprak=nn" in r.headers.get("set-cookie", "")
+    again = client.get("/om")  # the cookie keeps the choice
+    assert '<html lang="nn">' in again.text
+
+
+def test_friendly_404_and_json_404(client):
+    r = client.get("/finnes-ikke")
+    assert r.status_code == 404 and "Fant ikke siden" in r.text
+    assert "Traceback" not in r.text
+    j = client.get("/api/initiatives/finnes-ikke")
+    assert j.status_code == 404 and j.json()["detail"] == "Fant ikke tiltaket."
+
+
+def test_health_and_api_shapes(client):
+    h = client.get("/healthz").json()
+    assert h["status"] == "ok" and h["passages"] > 100 and h["index_version"].startswith("v-")
+    a = client.post("/api/ask", json={"question": "Hva er en deltidsinnbygger?", "k": 3}).json()
+    assert set(a) >= {"question", "found", "answer", "citations", "index_version"}
+    c = a["citations"][0]
+    assert set(c) >= {
+        "n",
+        "passage_id",
+        "document_id",
+        "document_title",
+        "page",
+        "section",
+        "initiative",
+        "text",
+        "score",
+        "url",
+        "pdf_url",
+    }
+    s = client.get("/api/search", params={"q": "bolig", "k": 2}).json()
+    assert len(s["passages"]) == 2
+    assert client.get("/api/openapi.json").status_code == 200
+
+
+def test_document_reader_and_file(client):
+    docs = client.get("/dokumenter")
+    assert "Regional plan for det inkluderende Innlandet" in docs.text
+    reader = client.get("/dokumenter/regional-plan-inkluderende-innlandet")
+    assert 'id="side-25"' in reader.text
+    f = client.get("/dokumenter/regional-plan-inkluderende-innlandet/fil")
+    assert f.status_code == 200 and f.content.startswith(b"%PDF")
+    assert f.headers["content-type"] == "application/pdf"
+
+
+def test_initiative_pages_and_csv(client):
+    r = client.get("/tiltak")
+    assert "41 tiltak" in r.text
+    filtered = client.get("/tiltak", params={"prioritering": "lang sikt"})
+    count = int(re.search(r"(\d+) tiltak</caption>", filtered.text).group(1))
+    api = client.get("/api/initiatives", params={"prioritering": "lang sikt"}).json()
+    assert count == len(api["initiatives"]) and 0 < count < 41
+    detail = client.get("/tiltak/" + api["initiatives"][0]["key"])
+    assert detail.status_code == 200 and "Koblinger til andre tiltak" in detail.text
+    csv = client.get("/api/initiatives.csv", params={"partner": "NAV"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert len(csv.text.strip().splitlines()) == 1 + len(
+        client.get("/api/initiatives", params={"partner": "NAV"}).json()["initiatives"]
+    )
+
+
+def test_rate_limit_and_trusted_host(fake_settings, fake_assistant):
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    settings = fake_settings.model_copy(
+        update={"rate_limit_per_minute": 2, "allowed_hosts": ["planer.example.no"]}
+    )
+    c = TestClient(create_app(settings, fake_assistant), base_url="http://planer.example.no")
+    codes = [c.post("/api/ask", json={"question": "bolig"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    last = c.post("/api/ask", json={"question": "bolig"})
+    assert int(last.headers["retry-after"]) >= 1 and "Vent litt" in last.json()["detail"]
+    bad = TestClient(create_app(settings, fake_assistant), base_url="http://evil.example")
+    assert bad.get("/").status_code == 400
+
+
+def test_no_index_gives_503_not_a_crash(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+    from index.embedder import FakeEmbedder
+    from web.app import create_app
+
+    settings = Settings(index_dir=tmp_path / "empty")
+    c = TestClient(create_app(settings, Assistant(settings, embedder=FakeEmbedder())))
+    assert c.get("/healthz").status_code == 503
+    r = c.post("/api/ask", json={"question": "bolig"})
+    assert r.status_code == 503 and "midlertidig utilgjengelig" in r.json()["detail"]
+    page = c.get("/", params={"q": "bolig"})
+    assert page.status_code == 503 and "midlertidig utilgjengelig" in page.text

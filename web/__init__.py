@@ -1,0 +1,1 @@
+"""The web app: server-rendered Norwegian pages (progressive JS) and the JSON API."""

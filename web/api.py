@@ -1,0 +1,168 @@
+"""The JSON API (contracts in ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+
+from assistant.models import (
+    AskRequest,
+    AskResult,
+    Health,
+    InitiativeList,
+    InitiativeOut,
+    SearchResult,
+)
+
+router = APIRouter()
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    for error in exc.errors():
+        field = str(error.get("loc", ["", ""])[-1])
+        kind = error.get("type", "")
+        if field in ("question", "q") and kind in ("string_too_short", "missing"):
+            return "Skriv et spørsmål (minst ett tegn)."
+        if field in ("question", "q") and kind == "string_too_long":
+            return "Spørsmålet er for langt. Skriv høyst 500 tegn."
+        if field == "k":
+            return "k må være et heltall fra 1 til 20."
+    return "Forespørselen er ugyldig. Sjekk feltene og prøv igjen."
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "ukjent"
+
+
+def rate_limit(request: Request) -> None:
+    wait = request.app.state.limiter.check(client_key(request))
+    if wait:
+        raise HTTPException(
+            429,
+            "Du har stilt mange spørsmål på kort tid. Vent litt og prøv igjen.",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+@router.post("/api/ask", response_model=AskResult, tags=["spørsmål"])
+def ask(body: AskRequest, request: Request) -> AskResult:
+    """Svar på et spørsmål med sitater fra planene, eller et ærlig «fant ikke»."""
+    rate_limit(request)
+    question = body.question.strip()
+    if not question:
+        raise HTTPException(422, "Skriv et spørsmål (minst ett tegn).")
+    return request.app.state.assistant.ask(question, body.k)
+
+
+@router.get("/api/search", response_model=SearchResult, tags=["spørsmål"])
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    k: Annotated[int, Query(ge=1, le=20)] = 5,
+) -> SearchResult:
+    """Rangerte avsnitt for et søk, uten sammensatt svar."""
+    rate_limit(request)
+    return SearchResult(passages=request.app.state.assistant.search(q, k))
+
+
+@router.get("/healthz", response_model=Health, tags=["drift"])
+def healthz(request: Request):
+    assistant = request.app.state.assistant
+    version = assistant.index_version
+    if version is None:
+        return JSONResponse(
+            {"status": "unavailable", "index_version": None, "passages": 0}, status_code=503
+        )
+    return Health(status="ok", index_version=version, passages=assistant.passage_count)
+
+
+FilterParam = Annotated[str | None, Query(max_length=200)]
+
+
+def _filtered(request: Request, q, tema, niva, ansvarlig, partner, prioritering):
+    return request.app.state.assistant.initiatives(
+        q=q, tema=tema, niva=niva, ansvarlig=ansvarlig, partner=partner, prioritering=prioritering
+    )
+
+
+def initiative_out(ini) -> InitiativeOut:
+    fields = InitiativeOut.model_fields
+    return InitiativeOut(**{k: v for k, v in ini.to_dict().items() if k in fields})
+
+
+@router.get("/api/initiatives", response_model=InitiativeList, tags=["tiltak"])
+def initiatives(
+    request: Request,
+    q: FilterParam = None,
+    tema: FilterParam = None,
+    niva: FilterParam = None,
+    ansvarlig: FilterParam = None,
+    partner: FilterParam = None,
+    prioritering: FilterParam = None,
+) -> InitiativeList:
+    """Tiltak filtrert på fritekst, tema, nivå, ansvarlig, partner og prioritering."""
+    found = _filtered(request, q, tema, niva, ansvarlig, partner, prioritering)
+    return InitiativeList(initiatives=[initiative_out(i) for i in found])
+
+
+@router.get("/api/initiatives.csv", tags=["tiltak"])
+def initiatives_csv(
+    request: Request,
+    q: FilterParam = None,
+    tema: FilterParam = None,
+    niva: FilterParam = None,
+    ansvarlig: FilterParam = None,
+    partner: FilterParam = None,
+    prioritering: FilterParam = None,
+) -> Response:
+    """De samme tiltakene som CSV (semikolon-separert, UTF-8 med BOM for Excel)."""
+    found = _filtered(request, q, tema, niva, ansvarlig, partner, prioritering)
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow(
+        [
+            "nr",
+            "tittel",
+            "tema",
+            "nivå",
+            "ansvarlig",
+            "samarbeidspartnere",
+            "koblinger",
+            "prioritering",
+            "dokument",
+            "side",
+        ]
+    )
+    for i in found:
+        writer.writerow(
+            [
+                i.id,
+                i.title,
+                i.theme,
+                i.level,
+                "; ".join(i.responsible),
+                "; ".join(i.partners),
+                "; ".join(i.links),
+                i.priority,
+                i.document_id,
+                i.page,
+            ]
+        )
+    return Response(
+        "\ufeff" + buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="tiltak.csv"'},
+    )
+
+
+@router.get("/api/initiatives/{key}", response_model=InitiativeOut, tags=["tiltak"])
+def initiative(key: str, request: Request) -> InitiativeOut:
+    found = request.app.state.assistant.initiative(key)
+    if found is None:
+        raise HTTPException(404, "Fant ikke tiltaket.")
+    return initiative_out(found)

@@ -1,0 +1,219 @@
+"""Server-rendered pages. Everything works without JavaScript; chat.js only enhances."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse
+
+from ingest.splitter import split_sentences
+from web.api import client_key, initiative_out
+
+router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).parent
+
+
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    t = request.state.t
+    lang = request.state.lang
+    other = "nn" if lang == "nb" else "nb"
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    params["lang"] = other
+    context.update(
+        request=request,
+        t=t,
+        lang=lang,
+        switch_url=f"{request.url.path}?{urlencode(params)}",
+        path=request.url.path,
+    )
+    return request.app.state.templates.TemplateResponse(
+        request, template, context, status_code=status_code
+    )
+
+
+def error_page(request: Request, status: int, title_key: str, text_key: str) -> HTMLResponse:
+    if not hasattr(request.state, "t"):
+        from web.i18n import Translator
+
+        request.state.t, request.state.lang = Translator("nb"), "nb"
+    return render(request, "error.html", status_code=status, title_key=title_key, text_key=text_key)
+
+
+def _question_error(request: Request, q: str) -> str | None:
+    t = request.state.t
+    limit = request.app.state.settings.max_question_chars
+    if not q.strip():
+        return t("error_empty")
+    if len(q) > limit:
+        return t("error_too_long", max=limit, n=len(q))
+    return None
+
+
+def _answer_context(request: Request, q: str | None):
+    """(question, result, error, status) for the chat page and the answer fragment."""
+    if q is None:
+        return None, None, None, 200
+    error = _question_error(request, q)
+    if error:
+        return q, None, error, 422
+    wait = request.app.state.limiter.check(client_key(request))
+    if wait:
+        return q, None, request.state.t("error_rate_limited"), 429
+    assistant = request.app.state.assistant
+    return q, assistant.ask(q.strip()), None, 200
+
+
+@router.get("/", response_class=HTMLResponse)
+def chat(request: Request, q: str | None = None):
+    question, result, error, status = _answer_context(request, q)
+    themes = request.app.state.assistant.themes() if result and not result.found else []
+    response = render(
+        request,
+        "chat.html",
+        status_code=status,
+        question=question,
+        result=result,
+        error=error,
+        themes=themes,
+    )
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+@router.get("/svar", response_class=HTMLResponse)
+def answer_fragment(request: Request, q: str | None = None):
+    """The answer as an HTML fragment, for chat.js to append to the conversation."""
+    question, result, error, status = _answer_context(request, q or "")
+    if error:
+        raise HTTPException(status, error)
+    themes = request.app.state.assistant.themes() if not result.found else []
+    return render(
+        request, "_answer.html", question=question, result=result, themes=themes, turn_id=None
+    )
+
+
+@router.get("/dokumenter", response_class=HTMLResponse)
+def documents(request: Request):
+    return render(request, "documents.html", documents=request.app.state.assistant.documents())
+
+
+def _display_text(passages) -> list[tuple[object, str]]:
+    """Passages with the sentences they repeat from the previous one left out (overlap)."""
+    out = []
+    prev = None
+    for p in passages:
+        text = p.text
+        if prev is not None and prev.section == p.section:
+            sentences = split_sentences(text)
+            while sentences and sentences[0] in prev.text and len(sentences) > 1:
+                sentences.pop(0)
+            text = " ".join(sentences)
+        out.append((p, text))
+        prev = p
+    return out
+
+
+@router.get("/dokumenter/{document_id}", response_class=HTMLResponse)
+def document(request: Request, document_id: str, passasje: str | None = None):
+    found = request.app.state.assistant.document(document_id)
+    if found is None:
+        raise HTTPException(404)
+    meta, passages = found
+    pages: dict[int, list] = {}
+    for p, text in _display_text(passages):
+        pages.setdefault(p.page, []).append((p, p.text if p.passage_id == passasje else text))
+    return render(
+        request,
+        "document.html",
+        meta=meta,
+        pages=sorted(pages.items()),
+        cited=passasje,
+        page_count=len(meta["pages"]),
+    )
+
+
+@router.get("/dokumenter/{document_id}/fil")
+def document_file(request: Request, document_id: str):
+    assistant = request.app.state.assistant
+    path = assistant.document_file(document_id)
+    found = assistant.document(document_id)
+    if path is None or found is None:
+        raise HTTPException(404)
+    meta = found[0]
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{document_id}{path.suffix}")
+    return FileResponse(
+        path,
+        media_type=meta["media_type"],
+        headers={"Content-Disposition": f'inline; filename="{safe_name}"'},
+    )
+
+
+FILTERS = ("q", "tema", "niva", "ansvarlig", "partner", "prioritering")
+
+
+@router.get("/tiltak", response_class=HTMLResponse)
+def initiatives(request: Request):
+    assistant = request.app.state.assistant
+    filters = {k: (request.query_params.get(k) or "").strip()[:200] or None for k in FILTERS}
+    everything = assistant.all_initiatives()
+    found = assistant.initiatives(**filters)
+    choices = {
+        "tema": sorted({i.theme for i in everything if i.theme}),
+        "niva": sorted({i.level for i in everything if i.level}),
+        "prioritering": sorted(
+            {m for i in everything for m in re.findall(r"(kort|lang|middels) sikt", i.priority)}
+        ),
+    }
+    choices["prioritering"] = [f"{c} sikt" for c in choices["prioritering"]]
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return render(
+        request,
+        "initiatives.html",
+        initiatives=found,
+        filters=filters,
+        choices=choices,
+        csv_url="/api/initiatives.csv" + (f"?{query}" if query else ""),
+    )
+
+
+@router.get("/tiltak/{key}", response_class=HTMLResponse)
+def initiative(request: Request, key: str):
+    assistant = request.app.state.assistant
+    ini = assistant.initiative(key)
+    if ini is None:
+        raise HTTPException(404)
+    everything = assistant.all_initiatives()
+    links = [
+        other
+        for link in ini.links
+        for other in everything
+        if other.id == link and other.document_id == ini.document_id and other.key != ini.key
+    ]
+    return render(
+        request,
+        "initiative.html",
+        ini=initiative_out(ini),
+        links=links,
+        linked_from=assistant.initiatives_linking_to(ini),
+    )
+
+
+@lru_cache(maxsize=1)
+def wcag_criteria() -> list[dict]:
+    return tomllib.loads((HERE / "data" / "wcag.toml").read_text("utf-8"))["criterion"]
+
+
+@router.get("/tilgjengelighet", response_class=HTMLResponse)
+def accessibility(request: Request):
+    return render(request, "accessibility.html", criteria=wcag_criteria())
+
+
+@router.get("/om", response_class=HTMLResponse)
+def about(request: Request):
+    return render(request, "about.html")
