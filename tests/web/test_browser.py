@@ -1,4 +1,4 @@
-"""Real Chromium against a real server on the real index: axe, keyboard, no-JS, screen-reader view."""
+"""Real Chromium, real server, real index: axe, keyboard, no-JS and the screen-reader view."""
 
 from __future__ import annotations
 
