@@ -40,18 +40,19 @@ def defines(text: str, term: list[str]) -> bool:
             continue
         return (
             True
-            if _defining_after(lowered, term)
+            if _defining_after(text, term)
             else bool(re.search(rf"\bmed\s+\S+(?:\s+\S+){{0,{n - 1}}}\s+menes\b", lowered))
         )
     return False
 
 
-def _defining_after(lowered: str, term: list[str]) -> bool:
+def _defining_after(text: str, term: list[str]) -> bool:
     # The defining verb follows the term within two words ("Deltidsinnbyggere er",
-    # "Utenforskap handler om", "Helhetlig innsatstrapp viser til").
-    for m in re.finditer(r"[^\W\d_]+", lowered):
-        if stem(m.group(0)) == term[-1]:
-            rest = lowered[m.end() : m.end() + 40]
-            if re.match(rf"\s*(?:\S+\s+){{0,1}}{_DEFINING}\b", rest):
+    # "Utenforskap handler om", "Helhetlig innsatstrapp viser til"), in the same sentence: a
+    # capitalised word in between starts a new one ("… relatert til utenforskap Det er …").
+    for m in re.finditer(r"[^\W\d_]+", text):
+        if stem(m.group(0).lower()) == term[-1]:
+            rest = text[m.end() : m.end() + 40]
+            if re.match(rf"[»”\"]?\s*(?:[^\W\dA-ZÆØÅ]\S*\s+)?{_DEFINING}\b", rest):
                 return True
     return False

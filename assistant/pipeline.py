@@ -82,8 +82,12 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_document(path: Path, settings: Settings, count_tokens) -> Document:
-    """Parse one file into a Document with passages and initiatives; raises IngestError."""
+def read_document(
+    path: Path, settings: Settings, count_tokens, file_name: str | None = None
+) -> Document:
+    """Parse one file into a Document with passages and initiatives; raises IngestError.
+
+    ``file_name`` is the name shown and slugged into the document id (default: the path's)."""
     from ingest.document_builder import build_document
     from ingest.file_checks import sniff
     from ingest.initiatives import extract_initiatives
@@ -106,7 +110,7 @@ def read_document(path: Path, settings: Settings, count_tokens) -> Document:
         raw = read_text(path)
     doc, blocks = build_document(
         raw,
-        file_name=path.name,
+        file_name=file_name or path.name,
         sha256=file_sha256(path),
         media_type=media_type,
         count_tokens=count_tokens,
@@ -192,7 +196,7 @@ def build_index(
                     docs_by_id[meta["document_id"]] = (meta, passages, inis)
                     report.reused_documents.append(meta["document_id"])
                     continue
-                doc = read_document(path, settings, count_tokens)
+                doc = read_document(path, settings, count_tokens, file_name=display)
             except IngestError as exc:
                 report.skipped.append(Skipped(path, exc.reason, exc.message))
                 log.info("skipped %s: %s (%s)", path.name, exc.reason, exc.detail)
@@ -203,8 +207,6 @@ def build_index(
                 )
                 log.info("skipped %s: %s", path.name, exc)
                 continue
-            if display != path.name:
-                doc.file_name = display
             store.store_file(path, doc.sha256)
             meta = doc.meta()
             meta["stored_suffix"] = path.suffix.lower()

@@ -45,9 +45,21 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
     candidates: int = Field(100, ge=5, description="Candidates taken from each retriever.")
-    rrf_k: int = Field(1, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(5, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_weight: float = Field(3.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    heading_weight: float = Field(
+        1.0, ge=0, description="Weight of BM25 over the heading path, added to the passage's."
+    )
+    phrase_weight: float = Field(
+        1.0, ge=0, description="BM25 bonus per pair of adjacent question words found together."
+    )
+    lead_bonus: float = Field(
+        0.2, ge=0, description="Bonus (share of the top score) for the first passage of a section."
+    )
+    fields_factor: float = Field(
+        0.5, ge=0, le=1, description="Score factor of initiative-field passages in free search."
+    )
     answer_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer, at most.")
     min_evidence: float = Field(0.5, ge=0, description="Evidence score below which we refuse.")
 

@@ -27,3 +27,8 @@ def lexical_text(passage: Passage) -> str:
     context = section_context(passage.section, depth=2)
     heading = section_context(passage.section, depth=1)
     return f"{context}. {heading}\n{passage.text}" if context else passage.text
+
+
+def heading_text(passage: Passage) -> str:
+    """The whole heading path and the document title: the heading field of BM25."""
+    return f"{passage.document_title}. {section_context(passage.section, depth=99)}"

@@ -309,3 +309,5 @@ class IndexStore:
         # We hold the writer lock, so any temporary directory is a crashed writer's leftover.
         for leftover in self.root.glob(".tmp-v-*"):
             shutil.rmtree(leftover, ignore_errors=True)
+        for leftover in self.root.glob(f".{CURRENT}.*.tmp"):
+            leftover.unlink(missing_ok=True)

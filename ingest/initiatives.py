@@ -30,18 +30,35 @@ _ID = re.compile(r"\b([A-ZÆØÅ]{1,3}\d{1,3})\b")
 
 def split_organisations(text: str) -> list[str]:
     """ "Innlandet fylkeskommune, Statsforvalteren, kommunene og voksenopplæringssentrene"
-    → four names. " og " splits only the last item of a comma list or a two-name list."""
+    → four names. " og " splits only the last item of a comma list or a two-name list, and not
+    inside a unit ("Innlandet fylkeskommune ved Næring og internasjonalt samarbeid"). Prose
+    "A i samarbeid med B" names both A and B."""
     text = " ".join(text.split()).strip(" .;")
-    if not text:
-        return []
-    parts = [p.strip() for p in re.split(r"\s*[,;]\s*", text) if p.strip()]
-    last = parts.pop() if parts else ""
-    tail = re.split(r"\s+(?:og|samt)\s+", last)
-    if len(tail) == 2 and all(len(t.split()) <= 5 for t in tail) and not tail[0].endswith("-"):
-        parts.extend(tail)
-    else:
-        parts.append(last)
-    return [re.sub(r"^(?:og|samt)\s+", "", p) for p in parts if p]
+    text = re.sub(r"(\w)- (?=[A-ZÆØÅ])", r"\1-", text)  # "Nord- Gudbrandsdalen" wrapped
+    names: list[str] = []
+    for chunk in re.split(r"\s+i\s+samarbeid\s+med\s+", text):
+        names.extend(_split_list(chunk))
+    return list(dict.fromkeys(names))
+
+
+def _split_list(text: str) -> list[str]:
+    # A sentence after the list is prose, not a name ("… regionene. Det kan også …").
+    text = re.split(r"(?<=[^\W\d_]{3})\.\s+(?=[A-ZÆØÅ])", text, maxsplit=1)[0]
+    text = text.strip(" .;,")
+    names: list[str] = []
+    # "Elverum-, Gjøvik- og Lillehammer-regionene" is one name: no split after "-,".
+    for item in (p.strip() for p in re.split(r"(?<!-)\s*[,;]\s*", text)):
+        pieces = [p for p in re.split(r"\s+(?:og|samt)\s+", item) if p]
+        splittable = (
+            len(pieces) > 1
+            and all(len(p.split()) <= 5 for p in pieces)
+            and not any(p.endswith("-") for p in pieces)  # "Natur- og Kulturpark"
+            and " ved " not in f" {item} "  # "fylkeskommunen ved Næring og samarbeid"
+            # "offentlige og private arbeidsgivere": a bare adjective shares the noun.
+            and not (re.fullmatch(r"[a-zæøå]+e", pieces[0]) and len(pieces[1].split()) > 1)
+        )
+        names.extend(pieces if splittable else [re.sub(r"^(?:og|samt)\s+", "", item)])
+    return [n for n in names if n]
 
 
 def _slug(text: str) -> str:
@@ -53,22 +70,37 @@ def split_links(text: str, own_id: str) -> list[str]:
     return [i for i in ids if i != own_id]
 
 
+def _organisations(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(name for v in values for name in split_organisations(v)))
+
+
 def _strip_number(heading: str) -> str:
     m = NUMBERED.match(heading)
     return m.group(2).strip() if m else heading.strip()
 
 
-def _fields(text: str) -> tuple[str, dict[str, str]]:
+def _fields(text: str) -> tuple[str, dict[str, list[str]]]:
+    """The description before the first label, and every value of each label.
+
+    A label used more than once lists sub-items ("Strategi A (PDF) Ansvarlig: X" "Strategi B
+    (PDF) Ansvarlig: Y"); then each value ends with its line, and what follows is the next
+    item's title, not part of the value."""
     matches = list(_LABEL.finditer(text))
     if not matches:
-        return text.strip(), {}
-    description = text[: matches[0].start()].strip()
-    values: dict[str, str] = {}
+        return " ".join(text.split()), {}
+    description = text[: matches[0].start()]
+    counts: dict[str, int] = {}
+    for m in matches:
+        counts[m.lastgroup or ""] = counts.get(m.lastgroup or "", 0) + 1
+    values: dict[str, list[str]] = {}
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
         name = m.lastgroup or ""
-        values.setdefault(name, " ".join(text[m.end() : end].split()).strip(" ."))
-    return description, values
+        value = text[m.end() : end]
+        if counts[name] > 1:
+            value = value.strip(" ").split("\n", 1)[0]
+        values.setdefault(name, []).append(" ".join(value.split()).strip(" ."))
+    return " ".join(description.split()), values
 
 
 def extract_initiatives(document_id: str, blocks: list[Block]) -> list[Initiative]:
@@ -90,8 +122,8 @@ def extract_initiatives(document_id: str, blocks: list[Block]) -> list[Initiativ
             if max(deepest) < 2:  # no level heading: "5.1 Tema" › "K1 …"
                 theme, level = _strip_number(numbered[-1]), ""
         title = heading[len(ini_id) :].strip(" -–:")
-        description, values = _fields(block.text.replace("\n", " "))
-        links_text = values.get("links", "")
+        description, values = _fields(block.text)
+        links_text = " ".join(values.get("links", []))
         key = f"{ini_id}-{_slug(title)[:40].rstrip('-')}".lower()
         while key in keys:
             key += "-2"
@@ -104,10 +136,10 @@ def extract_initiatives(document_id: str, blocks: list[Block]) -> list[Initiativ
                 theme=theme,
                 level=level,
                 description=" ".join(description.split()),
-                responsible=split_organisations(values.get("responsible", "")),
-                partners=split_organisations(values.get("partners", "")),
+                responsible=_organisations(values.get("responsible", [])),
+                partners=_organisations(values.get("partners", [])),
                 links=split_links(links_text, ini_id),
-                priority=values.get("priority", ""),
+                priority="; ".join(values.get("priority", [])),
                 document_id=document_id,
                 page=block.page,
             )

@@ -16,6 +16,17 @@ def test_every_setting_is_documented_in_the_readme():
     assert documented - expected == set(), "README documents settings that do not exist"
 
 
+def test_readme_defaults_match_the_code():
+    rows = dict(re.findall(r"^\| `(PLAN_[A-Z0-9_]+)` \| `([^`]*)` \|", README, re.MULTILINE))
+    for name, field in Settings.model_fields.items():
+        default = field.default if field.default_factory is None else field.default_factory()
+        if isinstance(default, list):
+            default = ",".join(default)
+        key = f"PLAN_{name.upper()}"
+        if key in rows and name != "embedding_model":
+            assert rows[key] == str(default), f"{key}: README {rows[key]!r}, code {default!r}"
+
+
 def test_ci_runs_the_readme_test_command():
     assert "scripts/test.sh" in README and "scripts/run.sh" in README
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text("utf-8")

@@ -6,9 +6,10 @@ import csv
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from assistant.models import (
     AskRequest,
@@ -81,13 +82,22 @@ def healthz(request: Request):
     return Health(status="ok", index_version=version, passages=assistant.passage_count)
 
 
-FilterParam = Annotated[str | None, Query(max_length=200)]
+class InitiativeFilters(BaseModel):
+    """Filters of the initiative list; text matches are case-insensitive substrings."""
+
+    q: str | None = Field(None, max_length=200, description="Fritekst i alle felt.")
+    tema: str | None = Field(None, max_length=200)
+    niva: str | None = Field(None, max_length=200)
+    ansvarlig: str | None = Field(None, max_length=200)
+    partner: str | None = Field(None, max_length=200)
+    prioritering: str | None = Field(None, max_length=200)
 
 
-def _filtered(request: Request, q, tema, niva, ansvarlig, partner, prioritering):
-    return request.app.state.assistant.initiatives(
-        q=q, tema=tema, niva=niva, ansvarlig=ansvarlig, partner=partner, prioritering=prioritering
-    )
+def filtered_initiatives(request: Request, filters: Annotated[InitiativeFilters, Query()]):
+    return request.app.state.assistant.initiatives(**filters.model_dump())
+
+
+FilteredInitiatives = Annotated[list, Depends(filtered_initiatives)]
 
 
 def initiative_out(ini) -> InitiativeOut:
@@ -96,32 +106,14 @@ def initiative_out(ini) -> InitiativeOut:
 
 
 @router.get("/api/initiatives", response_model=InitiativeList, tags=["tiltak"])
-def initiatives(
-    request: Request,
-    q: FilterParam = None,
-    tema: FilterParam = None,
-    niva: FilterParam = None,
-    ansvarlig: FilterParam = None,
-    partner: FilterParam = None,
-    prioritering: FilterParam = None,
-) -> InitiativeList:
+def initiatives(found: FilteredInitiatives) -> InitiativeList:
     """Tiltak filtrert på fritekst, tema, nivå, ansvarlig, partner og prioritering."""
-    found = _filtered(request, q, tema, niva, ansvarlig, partner, prioritering)
     return InitiativeList(initiatives=[initiative_out(i) for i in found])
 
 
 @router.get("/api/initiatives.csv", tags=["tiltak"])
-def initiatives_csv(
-    request: Request,
-    q: FilterParam = None,
-    tema: FilterParam = None,
-    niva: FilterParam = None,
-    ansvarlig: FilterParam = None,
-    partner: FilterParam = None,
-    prioritering: FilterParam = None,
-) -> Response:
+def initiatives_csv(found: FilteredInitiatives) -> Response:
     """De samme tiltakene som CSV (semikolon-separert, UTF-8 med BOM for Excel)."""
-    found = _filtered(request, q, tema, niva, ansvarlig, partner, prioritering)
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";")
     writer.writerow(

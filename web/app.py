@@ -15,10 +15,11 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from assistant.service import Assistant, IndexUnavailable
 from assistant.settings import Settings, get_settings
-from web import api, pages
+from web import admin, api, pages
 from web.i18n import COOKIE, LANGUAGES, Translator, pick_language
 from web.markup import answer_segments, marked_segments
 from web.security import RateLimiter, SecurityHeaders
+from web.uploads import UploadSizeLimit, body_limit
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     )
     app.state.templates = templates
 
+    app.add_middleware(UploadSizeLimit, limit=body_limit(settings))
     app.add_middleware(SecurityHeaders)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts or ["*"])
 
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)
+    app.include_router(admin.router)
     app.include_router(pages.router)
 
     def wants_json(request: Request) -> bool:

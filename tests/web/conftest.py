@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -60,19 +62,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(real_settings, real_assistant):
-    """A real uvicorn server on the real index (real model, real FAISS, real PDFs)."""
+@contextlib.contextmanager
+def running_server(app) -> Iterator[str]:
+    """Serve ``app`` with a real uvicorn on a free loopback port; yields the base URL."""
     import httpx
     import uvicorn
 
-    from web.app import create_app
-
-    settings = real_settings.model_copy(update={"rate_limit_per_minute": 10_000})
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, real_assistant), port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -83,9 +80,23 @@ def live_server(real_settings, real_assistant):
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(real_settings, real_assistant):
+    """A real uvicorn server on the real index (real model, real FAISS, real PDFs)."""
+    from web.app import create_app
+
+    settings = real_settings.model_copy(
+        update={"rate_limit_per_minute": 10_000, "admin_token": "browser-test-token"}
+    )
+    with running_server(create_app(settings, real_assistant)) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ def _states(live_server):
         "tiltak filtrert": "/tiltak?partner=NAV",
         "tiltak detalj": "/tiltak/k4-sikre-digital-kompetanse",
         "tilgjengelighet": "/tilgjengelighet",
+        "last opp": "/admin",
         "om": "/om",
         "404": "/finnes-ikke",
     }
@@ -68,6 +69,30 @@ def test_without_javascript_the_form_answers_and_citations_open_the_passage(nojs
     pid = href.split("passasje=")[1].split("#")[0]
     cited = page.locator(f"#passasje-{pid}")
     assert cited.is_visible() and "cited" in cited.get_attribute("class")
+
+
+def test_without_javascript_the_initiative_filters_work_by_keyboard(nojs_page, live_server):
+    import httpx
+
+    page = nojs_page
+    page.goto(live_server + "/tiltak")
+    all_count = page.locator("#tiltak-tabell tbody tr").count()
+    assert all_count == 41
+    page.get_by_label("Samarbeidspartner").fill("NAV")
+    page.get_by_label("Prioritering").select_option("lang sikt")
+    page.get_by_label("Samarbeidspartner").press("Enter")  # submits the real form
+    page.wait_for_url("**/tiltak?*partner=NAV*")
+    expected = httpx.get(
+        live_server + "/api/initiatives", params={"partner": "NAV", "prioritering": "lang sikt"}
+    ).json()["initiatives"]
+    rows = page.locator("#tiltak-tabell tbody tr")
+    assert 0 < rows.count() == len(expected) < all_count
+    assert page.locator("#tiltak-tabell caption").inner_text() == f"{len(expected)} tiltak"
+    titles = rows.locator("a").all_inner_texts()
+    assert titles == [i["title"] for i in expected]
+    rows.locator("a").first.click()
+    page.wait_for_url("**/tiltak/*")
+    assert page.locator("h1").inner_text().startswith(expected[0]["id"])
 
 
 def test_keyboard_only_ask_then_focus_on_answer_and_tab_to_citations(page, live_server):

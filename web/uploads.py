@@ -1,0 +1,234 @@
+"""Uploading a plan: size limit on the request body, storage under a generated name, ingestion
+into a new index version, and Norwegian reasons with fitting status codes when it fails."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+import secrets
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.pipeline import build_index, file_sha256
+from assistant.service import Assistant
+from assistant.settings import Settings
+from index.store import IndexStore, WriterBusy
+from ingest.errors import IngestError, Reason
+from ingest.file_checks import sniff
+
+log = logging.getLogger(__name__)
+
+UPLOAD_PATHS = ("/api/documents", "/admin")
+SUFFIX_FOR = {"application/pdf": ".pdf", "text/markdown": ".md", "text/plain": ".txt"}
+MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
+STATUS_FOR = {
+    Reason.UNSUPPORTED: 415,
+    Reason.NOT_PDF: 415,
+    Reason.TOO_LARGE: 413,
+}
+
+
+class UploadRejected(Exception):
+    def __init__(self, status: int, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.reason = reason
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def too_large(settings: Settings) -> UploadRejected:
+    return UploadRejected(
+        413,
+        f"Filen er for stor. Største tillatte størrelse er {settings.max_upload_mb:g} MB. "
+        "Del opp dokumentet eller komprimer det.",
+        "too_large",
+    )
+
+
+def body_limit(settings: Settings) -> int:
+    return int(settings.max_upload_mb * 1024 * 1024) + MULTIPART_OVERHEAD
+
+
+class UploadSizeLimit:
+    """Refuse upload bodies over the limit: at once from Content-Length, or while streaming
+    (BodyTooLarge is raised from ``receive`` and turned into 413 by the endpoint)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or scope["path"] not in UPLOAD_PATHS
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"")
+        declared_too_large = length.isdigit() and int(length) > self.limit
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            if declared_too_large:
+                raise BodyTooLarge
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise BodyTooLarge
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def check_token(settings: Settings, given: str | None) -> None:
+    if not settings.admin_token:
+        raise UploadRejected(
+            403,
+            "Opplasting er slått av. Sett PLAN_ADMIN_TOKEN på serveren for å slå den på.",
+            "upload_disabled",
+        )
+    if not given or not hmac.compare_digest(given.encode(), settings.admin_token.encode()):
+        raise UploadRejected(
+            401, "Feil eller manglende tilgangsnøkkel. Sjekk nøkkelen og prøv igjen.", "bad_token"
+        )
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def csrf_ok(cookie: str | None, field: str | None) -> bool:
+    return bool(cookie and field) and hmac.compare_digest(cookie.encode(), field.encode())
+
+
+def display_name(client_name: str | None, suffix: str) -> str:
+    """A safe name to show (and to derive the document id from); never used as a path."""
+    name = unicodedata.normalize("NFKC", (client_name or "").replace("\\", "/").split("/")[-1])
+    stem = Path(name).stem if Path(name).suffix.lower() == suffix else name
+    stem = re.sub(r"[^\w .,()–-]+", "", stem).strip(" .")[:120] or "opplastet-plan"
+    return f"{stem}{suffix}"
+
+
+@dataclass
+class UploadResult:
+    document_id: str
+    title: str
+    file_name: str
+    index_version: str
+    documents: int
+    passages: int
+    initiatives: int
+
+
+def ingest_upload(
+    settings: Settings, assistant: Assistant, data_path: Path, client_name: str | None
+) -> UploadResult:
+    """Ingest a received file (``data_path``, already size-checked) into a new index version.
+
+    The file is moved to the upload directory under a generated name; on any refusal it is
+    removed again and the index is left as it was.
+    """
+    upload_dir = Path(settings.upload_dir)
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    stored: Path | None = None
+    try:
+        media_type = _media_type(data_path, settings, client_name)
+        suffix = SUFFIX_FOR[media_type]
+        stored = upload_dir / f"{uuid.uuid4().hex}{suffix}"
+        data_path.replace(stored)
+        _refuse_duplicate(settings, stored)
+        name = display_name(client_name, suffix)
+        try:
+            report = build_index(
+                settings, [stored], embedder=assistant.embedder, sources={stored: name}
+            )
+        except WriterBusy as exc:
+            raise UploadRejected(409, exc.message, "writer_busy") from exc
+        if report.skipped:
+            skip = report.skipped[0]
+            raise UploadRejected(STATUS_FOR.get(skip.reason, 422), skip.message, str(skip.reason))
+        if not report.version or not report.new_documents:
+            raise UploadRejected(
+                422, IngestError(Reason.UNREADABLE).message, str(Reason.UNREADABLE)
+            )
+    except BaseException:
+        for leftover in (stored, data_path):
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
+        raise
+    assistant.reload_if_changed(force=True)
+    document_id = report.new_documents[0]
+    meta = next(d for d in assistant.documents() if d.document_id == document_id)
+    log.info("uploaded document %s as %s (version %s)", document_id, stored.name, report.version)
+    return UploadResult(
+        document_id,
+        meta.title,
+        name,
+        report.version,
+        report.documents,
+        report.passages,
+        report.initiatives,
+    )
+
+
+def _media_type(path: Path, settings: Settings, client_name: str | None) -> str:
+    """What the bytes are, whatever the client called the file (only .md decides Markdown)."""
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" in head:
+        probe = path.with_suffix(".pdf")
+    elif b"\x00" in head:
+        raise UploadRejected(415, IngestError(Reason.UNSUPPORTED).message, str(Reason.UNSUPPORTED))
+    elif (client_name or "").lower().endswith((".md", ".markdown")):
+        probe = path.with_suffix(".md")
+    else:
+        probe = path.with_suffix(".txt")
+    path.replace(probe)
+    try:
+        media_type = sniff(probe, int(settings.max_upload_mb * 1024 * 1024))
+    except IngestError as exc:
+        raise UploadRejected(STATUS_FOR.get(exc.reason, 422), exc.message, str(exc.reason)) from exc
+    finally:
+        probe.replace(path)
+    if media_type == "text/plain" and _looks_like_markup(path):
+        raise UploadRejected(415, IngestError(Reason.UNSUPPORTED).message, str(Reason.UNSUPPORTED))
+    return media_type
+
+
+def _looks_like_markup(path: Path) -> bool:
+    with path.open("rb") as f:
+        head = f.read(1024).lstrip().lower()
+    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"pk\x03\x04"))
+
+
+def _refuse_duplicate(settings: Settings, stored: Path) -> None:
+    store = IndexStore(settings.index_dir)
+    version = store.current_version()
+    if version is None:
+        return
+    try:
+        manifest = store.verify(version)
+    except Exception:  # a damaged current version does not make this file a duplicate
+        return
+    sha = file_sha256(stored)
+    for doc in manifest.get("documents", []):
+        if doc.get("sha256") == sha:
+            raise UploadRejected(
+                409,
+                f"Dokumentet er allerede lastet inn som «{doc.get('title')}». "
+                "Du trenger ikke laste det opp på nytt.",
+                "duplicate",
+            )
