@@ -3,9 +3,10 @@
 BM25 is scored over two fields, as in BM25F: the passage (with its nearest headings) and the whole
 heading path, so that "indikatorer for arbeidsliv" prefers the indicators under the chapter on
 working life. Adjacent question words found next to each other in a passage ("minst sentral")
-add to its score. Two question types get a rerank of the top candidates: definition questions
-prefer a passage that defines the term, and amount questions ("Hvor mye penger …") prefer one
-that states an amount.
+add to its score. The top candidates are then reranked for what answers the kind of question:
+a definition for "Hva er X?", an amount for "Hvor mye penger …?", a period for "Hvor lenge …?";
+the first passage of a section gets a small bonus, and initiative field lists rank below the
+description unless the question asks about owners, partners, priority or links.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ _MONEY_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _COUNT_QUESTION = re.compile(r"\b(?:hvor|kor)\s+(?:mange|mykje|mye)\b", re.IGNORECASE)
-_PERIOD_QUESTION = re.compile(r"\b(?:hvor|kor)\s+lenge\b|\b(?:når|når)\b", re.IGNORECASE)
+_PERIOD_QUESTION = re.compile(r"\b(?:hvor|kor)\s+lenge\b|\bnår\b|\bkva\s+tid\b", re.IGNORECASE)
 _MONEY = re.compile(
     r"\d[\d .,]*\s*(?:kr\b|kroner|mill|milliard|mrd)|\b(?:kr|NOK)\s*\d", re.IGNORECASE
 )
