@@ -14,18 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-QUESTIONS = [
-    "Hva er hovedmålet med planen?",
-    "Hva er en deltidsinnbygger?",
-    "Hva gjør fylket for at flere skal komme i jobb?",
-    "Hvilke tiltak har NAV ansvar for?",
-    "Hva er K4?",
-    "Hvordan skal eldre lære digitale ferdigheter?",
-    "Finnes det fritidstilbud for ungdom?",
-    "Når har svømmehallen åpent?",
-    "Hva gjøres for boliger i distriktene?",
-    "Hva sier planen om frivillighet?",
-]
+from sample_questions import QUESTIONS  # bench/ is on sys.path when run as a script
 
 
 def main() -> None:

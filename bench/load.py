@@ -25,21 +25,10 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+from sample_questions import QUESTIONS  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "assistant.cli"]
-QUESTIONS = [
-    "Hva er hovedmålet med planen?",
-    "Hva er en deltidsinnbygger?",
-    "Hva gjør fylket for at flere skal komme i jobb?",
-    "Hvilke tiltak har NAV ansvar for?",
-    "Hva er K4?",
-    "Hvordan skal eldre lære digitale ferdigheter?",
-    "Finnes det fritidstilbud for ungdom?",
-    "Når har svømmehallen åpent?",
-    "Hva gjøres for boliger i distriktene?",
-    "Hvor mye penger er satt av til folkehelsearbeid for barn og unge?",
-]
 EXTRA_PLAN = (
     "# Testplan for last\n\n## Bibliotek\n\n"
     "Biblioteket i Testvik får lengre åpningstider og flere arrangementer for barn.\n"

@@ -99,9 +99,6 @@ async def _receive_file(request: Request, form) -> tuple[Path, str | None]:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
-    if size == 0:
-        target.unlink(missing_ok=True)
-        raise UploadRejected(422, "Filen er tom. Sjekk at du har valgt riktig fil.", "empty")
     return target, upload.filename
 
 

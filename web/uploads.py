@@ -24,7 +24,7 @@ from ingest.file_checks import sniff
 log = logging.getLogger(__name__)
 
 UPLOAD_PATHS = ("/api/documents", "/admin")
-SUFFIX_FOR = {"application/pdf": ".pdf", "text/markdown": ".md", "text/plain": ".txt"}
+MARKUP = (b"<!doctype", b"<html", b"<?xml", b"pk\x03\x04")  # HTML, XML and ZIP (docx, odt)
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
 STATUS_FOR = {
     Reason.UNSUPPORTED: 415,
@@ -145,10 +145,14 @@ def ingest_upload(
     upload_dir.mkdir(parents=True, exist_ok=True)
     stored: Path | None = None
     try:
-        media_type = _media_type(data_path, settings, client_name)
-        suffix = SUFFIX_FOR[media_type]
+        suffix = _suffix(data_path, client_name)
         stored = upload_dir / f"{uuid.uuid4().hex}{suffix}"
         data_path.replace(stored)
+        try:
+            sniff(stored, int(settings.max_upload_mb * 1024 * 1024))
+        except IngestError as exc:
+            status = STATUS_FOR.get(exc.reason, 422)
+            raise UploadRejected(status, exc.message, str(exc.reason)) from exc
         _refuse_duplicate(settings, stored)
         name = display_name(client_name, suffix)
         try:
@@ -184,34 +188,16 @@ def ingest_upload(
     )
 
 
-def _media_type(path: Path, settings: Settings, client_name: str | None) -> str:
-    """What the bytes are, whatever the client called the file (only .md decides Markdown)."""
+def _suffix(path: Path, client_name: str | None) -> str:
+    """The suffix to store the file under, from what the bytes are, whatever the client called
+    the file (only a .md name makes text Markdown)."""
     with path.open("rb") as f:
         head = f.read(1024)
     if b"%PDF-" in head:
-        probe = path.with_suffix(".pdf")
-    elif b"\x00" in head:
+        return ".pdf"
+    if b"\x00" in head or head.lstrip().lower().startswith(MARKUP):
         raise UploadRejected(415, IngestError(Reason.UNSUPPORTED).message, str(Reason.UNSUPPORTED))
-    elif (client_name or "").lower().endswith((".md", ".markdown")):
-        probe = path.with_suffix(".md")
-    else:
-        probe = path.with_suffix(".txt")
-    path.replace(probe)
-    try:
-        media_type = sniff(probe, int(settings.max_upload_mb * 1024 * 1024))
-    except IngestError as exc:
-        raise UploadRejected(STATUS_FOR.get(exc.reason, 422), exc.message, str(exc.reason)) from exc
-    finally:
-        probe.replace(path)
-    if media_type == "text/plain" and _looks_like_markup(path):
-        raise UploadRejected(415, IngestError(Reason.UNSUPPORTED).message, str(Reason.UNSUPPORTED))
-    return media_type
-
-
-def _looks_like_markup(path: Path) -> bool:
-    with path.open("rb") as f:
-        head = f.read(1024).lstrip().lower()
-    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"pk\x03\x04"))
+    return ".md" if (client_name or "").lower().endswith((".md", ".markdown")) else ".txt"
 
 
 def _refuse_duplicate(settings: Settings, stored: Path) -> None:

@@ -13,14 +13,10 @@ import pytest
 
 from tests.conftest import ROOT
 
-# Each point names what the child process replaces with an immediate SIGKILL to itself.
-POINTS = {
-    "embedding": "FakeEmbedder.encode_passages",
-    "dense-index": "store.DenseIndex.save",
-    "before-rename": "store._fsync_tree",
-    "before-switch": "store.IndexStore._switch_current",
-    "before-current-rename": "store.os.replace (of the current pointer)",
-}
+# Where the child process kills itself with SIGKILL: while embedding, while writing the FAISS
+# file, before the version directory is renamed into place, before `current` is switched, and
+# after the new pointer file is written but before it is renamed over `current`.
+POINTS = ("embedding", "dense-index", "before-rename", "before-switch", "before-current-rename")
 
 CHILD = textwrap.dedent(
     """
@@ -79,14 +75,8 @@ def indexed(tmp_path):
     return settings, report.version
 
 
-@pytest.mark.parametrize("point", list(POINTS))
-def test_kill_9_during_ingest_keeps_the_old_version_answering(indexed, point):
-    from assistant.pipeline import build_index
-    from assistant.service import Assistant
-    from index.embedder import FakeEmbedder
-    from index.store import IndexStore
-
-    settings, old = indexed
+def _ingest_killed_at(settings, point: str) -> None:
+    """Run an ingest in a child process that SIGKILLs itself at ``point``."""
     child = subprocess.run(
         [sys.executable, "-c", CHILD, str(settings.index_dir), str(settings.docs_dir), point],
         cwd=ROOT,
@@ -95,6 +85,17 @@ def test_kill_9_during_ingest_keeps_the_old_version_answering(indexed, point):
         timeout=120,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_kill_9_during_ingest_keeps_the_old_version_answering(indexed, point):
+    from assistant.pipeline import build_index
+    from assistant.service import Assistant
+    from index.embedder import FakeEmbedder
+    from index.store import IndexStore
+
+    settings, old = indexed
+    _ingest_killed_at(settings, point)
 
     store = IndexStore(settings.index_dir)
     assert store.current_version() == old
@@ -117,21 +118,7 @@ def test_kill_9_after_the_switch_serves_the_complete_new_version(indexed):
     from index.store import IndexStore
 
     settings, old = indexed
-    child = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            CHILD,
-            str(settings.index_dir),
-            str(settings.docs_dir),
-            "before-prune",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr
+    _ingest_killed_at(settings, "before-prune")
     store = IndexStore(settings.index_dir)
     new = store.current_version()
     assert new != old
