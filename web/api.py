@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -19,6 +17,7 @@ from assistant.models import (
     InitiativeOut,
     SearchResult,
 )
+from web.csv_export import csv_response
 
 router = APIRouter()
 
@@ -114,42 +113,34 @@ def initiatives(found: FilteredInitiatives) -> InitiativeList:
 @router.get("/api/initiatives.csv", tags=["tiltak"])
 def initiatives_csv(found: FilteredInitiatives) -> Response:
     """De samme tiltakene som CSV (semikolon-separert, UTF-8 med BOM for Excel)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(
+    header = [
+        "nr",
+        "tittel",
+        "tema",
+        "nivå",
+        "ansvarlig",
+        "samarbeidspartnere",
+        "koblinger",
+        "prioritering",
+        "dokument",
+        "side",
+    ]
+    rows = (
         [
-            "nr",
-            "tittel",
-            "tema",
-            "nivå",
-            "ansvarlig",
-            "samarbeidspartnere",
-            "koblinger",
-            "prioritering",
-            "dokument",
-            "side",
+            i.id,
+            i.title,
+            i.theme,
+            i.level,
+            "; ".join(i.responsible),
+            "; ".join(i.partners),
+            "; ".join(i.links),
+            i.priority,
+            i.document_id,
+            i.page,
         ]
+        for i in found
     )
-    for i in found:
-        writer.writerow(
-            [
-                i.id,
-                i.title,
-                i.theme,
-                i.level,
-                "; ".join(i.responsible),
-                "; ".join(i.partners),
-                "; ".join(i.links),
-                i.priority,
-                i.document_id,
-                i.page,
-            ]
-        )
-    return Response(
-        "\ufeff" + buf.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="tiltak.csv"'},
-    )
+    return csv_response(header, rows, "tiltak.csv")
 
 
 @router.get("/api/initiatives/{key}", response_model=InitiativeOut, tags=["tiltak"])
