@@ -1,19 +1,42 @@
-"""Extractive answers: the sentences of the top passages that best answer the question, each
-followed by the [n] of its source; and the spans of the question's words for marking."""
+"""Extractive answers: whole sentences of the top passages that answer the question, the best one
+first, each followed by the [n] of its source; and the spans of the question's words for marking.
+
+A sentence qualifies when it reads as a sentence: it starts like one, ends with a full stop,
+question or exclamation mark, is not a heading, a slide's bullet list, a caption or a list of
+links, and is not too long to read. It is never cut. The same sentence (passages overlap) is
+used once. The first sentence is the one that best answers: it defines the asked-about term,
+or has the amount, date or count the question wants, and contains most of the question's
+(rarity-weighted) words, closest in meaning to the question as a tie-break.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.evidence import QuestionTerm, is_covered
+from assistant.answer_types import DEFINITION, has_answer_of_type
+from assistant.definitions import defines
+from assistant.evidence import coverage
+from assistant.messages import message
+from assistant.query import Query, Term
 from index.lexical import LexicalIndex
-from index.norwegian import NYNORSK_TO_BOKMAL, normalise, split_compound, stem
+from index.norwegian import normalise, split_compound, stem
+from index.nynorsk import fold_word
+from ingest.splitter import split_sentences
 
-REFUSAL = "Jeg fant ikke noe om dette i planene."
-MAX_SENTENCE_CHARS = 320
+REFUSAL = message("refusal")
+MAX_SENTENCE_CHARS = 400
+MIN_WORDS = 5
+FOLLOWING_SHARE = 0.35  # later sentences need this share of the first one's coverage
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_STARTS = re.compile(r"^[«\"(]?[A-ZÆØÅ0-9]")
+_ENDS = re.compile(r"[.!?][»\")\]]*$")
+_BULLET = re.compile(r"\s*[•►→▪■●]\s*")
+_NOT_PROSE = re.compile(
+    r"[•►→▪■●|]|\s>\s|https?://|www\.|\(PDF,|\.pdf\b|^(?:Foto|Video|Kilde|Illustrasjon)\s*:",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -21,68 +44,135 @@ class Source:
     n: int
     text: str
     rank: int
+    # Cosine similarity of each sentence (split_sentences order) to the question, if known.
+    similarities: list[float] | None = None
 
 
-def sentences(text: str) -> list[str]:
-    from ingest.splitter import split_sentences
+@dataclass
+class _Candidate:
+    text: str
+    n: int
+    rank: int
+    position: int
+    coverage: float
+    fits_type: bool
+    similarity: float
 
-    return [s.strip() for s in split_sentences(text) if s.strip()]
+    @property
+    def key(self) -> tuple:
+        return (not self.fits_type, -round(self.coverage, 6), -self.similarity, self.rank)
 
 
-def _terms_of(sentence: str, lexical: LexicalIndex) -> set[str]:
-    return set(lexical.query_terms(sentence))
+# A heading run into the sentence after it ("Unge som ikke er i utdanning eller arbeid Å
+# gjennomføre videregående er nøkkelen …"): a lower-case word, then a capitalised word that
+# only starts sentences.
+_RUN_IN = re.compile(
+    r"(?<=[a-zæøå0-9)])\s+(?=(?:Å|Det|Dette|Denne|Den|De|Disse|Vi|Vår|Våre|Han|Hun|Man|En|Et|"
+    r"Ei|I|Når|Hvis|Dersom|Slik|Samtidig|Målet|Planen|Her|Der|Følgende|Mange|Flere|Alle)\s)"
+)
+
+
+def without_run_in_heading(sentence: str) -> str:
+    """The sentence without a heading run into its start (the last run-in point wins)."""
+    parts = _RUN_IN.split(sentence)
+    return parts[-1] if len(parts) > 1 else sentence
+
+
+def is_prose_sentence(sentence: str) -> bool:
+    """Does this read as a whole sentence of running text (not a heading, bullet list, caption
+    or list of links)?"""
+    text = " ".join(sentence.split())
+    if len(text) > MAX_SENTENCE_CHARS or len(text.split()) < MIN_WORDS:
+        return False
+    if not _STARTS.match(text) or not _ENDS.search(text) or _NOT_PROSE.search(text):
+        return False
+    words = _WORD.findall(text)
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised <= max(3, len(words) // 2)  # not a run of title-case names
+
+
+def _fits_type(query: Query, sentence: str) -> bool:
+    if query.answer_type == DEFINITION and query.defined:
+        return defines(sentence, query.defined)
+    return query.answer_type is not None and has_answer_of_type(query.answer_type, sentence)
+
+
+def _candidates(query: Query, sources: list[Source], lexical: LexicalIndex) -> list[_Candidate]:
+    seen: set[str] = set()
+    out: list[_Candidate] = []
+    for src in sources:
+        for pos, sentence in enumerate(split_sentences(src.text)):
+            text = without_run_in_heading(" ".join(sentence.split()))
+            key = normalise(text)
+            if key in seen or not is_prose_sentence(text):
+                seen.add(key)
+                continue
+            seen.add(key)
+            cov = coverage(query.terms, set(lexical.query_terms(text)))
+            sims = src.similarities or []
+            out.append(
+                _Candidate(
+                    text,
+                    src.n,
+                    src.rank,
+                    pos,
+                    cov,
+                    _fits_type(query, text),
+                    sims[pos] if pos < len(sims) else 0.0,
+                )
+            )
+    return out
+
+
+def _keywords(query: Query, sources: list[Source], lexical: LexicalIndex, lang: str) -> str:
+    """When the sources say it only in bullet points (slides): the matching points, quoted."""
+    items: list[tuple[float, int, str, int]] = []
+    for src in sources:
+        for item in _BULLET.split(src.text):
+            item = " ".join(item.split()).strip(" .;:")
+            if len(item.split()) >= 2 and len(item) <= 160:
+                cov = coverage(query.terms, set(lexical.query_terms(item)))
+                if cov > 0:
+                    items.append((-cov, src.rank, item, src.n))
+    if not items:
+        return f"{message('see_sources', lang)} [{sources[0].n}]" if sources else ""
+    best = sorted(items)[:2]
+    return message("keywords", lang, items="; ".join(f"«{i}» [{n}]" for _c, _r, i, n in best))
 
 
 def compose(
-    terms: list[QuestionTerm], sources: list[Source], lexical: LexicalIndex, max_sentences: int
+    query: Query,
+    sources: list[Source],
+    lexical: LexicalIndex,
+    max_sentences: int,
+    lang: str = "nb",
 ) -> str:
-    """Pick up to ``max_sentences`` sentences answering the question; keep their source order."""
-    scored: list[tuple[float, int, int, str, int]] = []
-    for src in sources:
-        for pos, sent in enumerate(sentences(src.text)):
-            covered = _terms_of(sent, lexical)
-            score = sum(t.weight for t in terms if is_covered(t, covered))
-            if score > 0:
-                # earlier sources and earlier sentences break ties
-                scored.append((score / (1 + 0.15 * src.rank), src.rank, pos, sent, src.n))
-    if not scored and sources:
-        first = sentences(sources[0].text)
-        scored = [(0.0, sources[0].rank, 0, first[0], sources[0].n)] if first else []
-    best = sorted(scored, key=lambda x: (-x[0], x[1], x[2]))
-    chosen: list[tuple[int, int, str, int]] = []
-    per_source: dict[int, int] = {}
-    for score, rank, pos, sent, n in best:
-        if len(chosen) >= max_sentences:
-            break
-        if chosen and score < 0.35 * best[0][0]:
-            break
-        if per_source.get(n, 0) >= 2:
-            continue
-        per_source[n] = per_source.get(n, 0) + 1
-        chosen.append((rank, pos, sent, n))
-    chosen.sort()
-    return " ".join(f"{_shorten(sent)} [{n}]" for _r, _p, sent, n in chosen)
+    """Up to ``max_sentences`` whole sentences answering the question: the best first, the
+    others in the order the sources give them."""
+    candidates = [c for c in _candidates(query, sources, lexical) if c.coverage > 0]
+    if not candidates:
+        return _keywords(query, sources, lexical, lang)
+    best = min(candidates, key=lambda c: c.key)
+    rest = sorted(
+        (
+            c
+            for c in candidates
+            if c is not best and c.coverage >= FOLLOWING_SHARE * max(best.coverage, 1e-9)
+        ),
+        key=lambda c: c.key,
+    )[: max_sentences - 1]
+    rest.sort(key=lambda c: (c.rank, c.position))
+    return " ".join(f"{c.text} [{c.n}]" for c in [best, *rest])
 
 
-def _shorten(sentence: str) -> str:
-    sentence = " ".join(sentence.split())
-    if len(sentence) <= MAX_SENTENCE_CHARS:
-        return sentence
-    cut = sentence[:MAX_SENTENCE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + " …"
-
-
-def marks(
-    text: str, terms: list[QuestionTerm], vocabulary: frozenset[str]
-) -> list[tuple[int, int]]:
+def marks(text: str, terms: list[Term], vocabulary: frozenset[str]) -> list[tuple[int, int]]:
     """Character spans of words in ``text`` that match the question's words (by stem,
     compound part or glossary alternative)."""
     wanted = {t.stem for t in terms} | {a for t in terms for a in t.alternatives}
     wanted |= {p for t in terms for p in t.parts}
     spans: list[tuple[int, int]] = []
     for m in _WORD.finditer(text):
-        word = normalise(m.group())
-        word = NYNORSK_TO_BOKMAL.get(word, word)
+        word = fold_word(normalise(m.group()))
         if len(word) < 3:
             continue
         s = stem(word)

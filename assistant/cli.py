@@ -75,10 +75,12 @@ def ingest(
     )
 
 
-def _assistant():
+def _assistant(index_dir: Path | None = None):
     from assistant.service import Assistant, IndexUnavailable
 
     settings = get_settings()
+    if index_dir is not None:
+        settings = settings.model_copy(update={"index_dir": index_dir})
     assistant = Assistant(settings)
     try:
         assistant.index_version  # noqa: B018 - loads the index, raising if unusable
@@ -149,23 +151,32 @@ def evaluate_cmd(
         Path, typer.Argument(help="Spørsmålsfil (JSONL).", exists=True, dir_okay=False)
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
+    index_dir: Annotated[
+        Path | None, typer.Option("--index-dir", help="Bruk denne indeksen (f.eks. NorQuAD).")
+    ] = None,
+    off_topic: Annotated[
+        bool, typer.Option("--off-topic", help="Alle spørsmål skal avslås (utenfor planene).")
+    ] = False,
 ) -> None:
-    """Mål treffsikkerhet på en spørsmålsfil: hit@5, MRR@10, avslagsnøyaktighet."""
+    """Mål treffsikkerhet på en spørsmålsfil: hit@5, MRR@10, avslagsnøyaktighet.
+
+    Planspørsmål (med «gold») måles på avsnitt; NorQuAD-spørsmål (med «document») på dokument."""
     from assistant.evaluation import evaluate, load_questions
 
-    assistant = _assistant()
     try:
         questions = load_questions(file)
     except (ValueError, KeyError) as exc:
         raise _fail(f"Kunne ikke lese spørsmålsfilen: {exc}") from None
-    report = evaluate(questions, lambda q: assistant.ask(q, k=10))
+    assistant = _assistant(index_dir)
+    report = evaluate(questions, lambda q: assistant.ask(q, k=10), off_topic=off_topic)
     summary = report.summary()
     if as_json:
         print(json.dumps({**summary, "misses": report.misses()}, ensure_ascii=False, indent=2))
         return
+    prefix = "dok-" if summary["kind"] == "document" else ""
     out.print(
         f"Spørsmål: {summary['questions']} ({summary['answerable']} kan besvares)\n"
-        f"hit@5: {summary['hit@5']:.3f}   MRR@10: {summary['mrr@10']:.3f}\n"
+        f"{prefix}hit@5: {summary['hit@5']:.3f}   {prefix}MRR@10: {summary['mrr@10']:.3f}\n"
         f"Avslagsnøyaktighet: {summary['refusal_accuracy']:.3f}   "
         f"Feilaktige avslag: {summary['false_refusal_rate']:.3f}"
     )

@@ -8,10 +8,32 @@ import re
 
 from index.norwegian import stem, words
 
-_QUESTION = re.compile(
-    r"^\s*(?:hva|kva)\s+(?:er|var|betyr|tyder|menes\s+med|meinast\s+med|meiner\s+ein\s+med|"
-    r"vil\s+det\s+si\s+å?\s*være|er\s+meint\s+med)\s+(?:en\s+|et\s+|ei\s+|ein\s+|eit\s+|det\s+|"
-    r"de\s+|den\s+)?(?P<term>[^?.!]{2,60}?)\s*[?.!]*\s*$",
+_ARTICLE = r"(?:en\s+|et\s+|ei\s+|ein\s+|eit\s+|det\s+|de\s+|den\s+)?"
+_TERM = r"(?P<term>[^?.!]{2,60}?)"
+_QUESTIONS = (
+    # "Hva er en deltidsinnbygger?", "Hva menes med utenforskap?", "Kva tyder …?"
+    re.compile(
+        r"^\s*(?:hva|kva)\s+(?:er|var|betyr|tyder|menes\s+med|meinast\s+med|meiner\s+ein\s+med|"
+        rf"vil\s+det\s+si\s+å?\s*være|er\s+meint\s+med)\s+{_ARTICLE}{_TERM}\s*[?.!]*\s*$",
+        re.IGNORECASE,
+    ),
+    # "Hva står forkortelsen FoUI for?"
+    re.compile(
+        r"^\s*(?:hva|kva)\s+står\s+(?:forkortelsen\s+|forkortinga\s+|forkortingen\s+)?"
+        rf"{_TERM}\s+for\s*[?.!]*\s*$",
+        re.IGNORECASE,
+    ),
+    # "IDSA – hva er det for noe?", "Utenforskap, hva betyr det?"
+    re.compile(
+        rf"^\s*{_TERM}\s*[–—:,-]\s*(?:hva|kva)\s+(?:er|betyr|tyder)\s+(?:det|dette)\b[^?]*\?*\s*$",
+        re.IGNORECASE,
+    ),
+)
+# Words around the term that are not part of it: "Hva betyr folkehelse egentlig?",
+# "Hva er X for noe?", "Hva menes med utenforskap i planen?".
+_FILLER = re.compile(
+    r"\s+(?:egentlig|eigentleg|for\s+noe|for\s+noko|for\s+slags|da|nå|no|her|"
+    r"(?:i|med|for)\s+(?:denne\s+)?(?:planen|planene|planane|dokumentet|strategien))\s*$",
     re.IGNORECASE,
 )
 _DEFINING = (
@@ -21,10 +43,16 @@ _DEFINING = (
 
 def defined_term(question: str) -> list[str] | None:
     """Stems of the term a definition question asks about, or None for other questions."""
-    m = _QUESTION.match(question)
-    if not m:
+    for pattern in _QUESTIONS:
+        m = pattern.match(question)
+        if m:
+            break
+    else:
         return None
-    stems = [stem(w) for w in words(m.group("term")) if "-" not in w]
+    term = m.group("term")
+    while (shorter := _FILLER.sub("", term)) != term:
+        term = shorter
+    stems = [stem(w) for w in words(term) if "-" not in w]
     if not stems or len(stems) > 4:
         return None
     return stems

@@ -1,5 +1,14 @@
-"""Scores a question file (../shared/eval/README.md): hit@5, MRR@10, refusal accuracy and the
-false-refusal rate, with the misses listed."""
+"""Scores question files (../shared/eval/README.md).
+
+Two formats:
+- plan questions (``gold`` strings, optional ``answerable: false``): hit@5, MRR@10 over passages
+  containing a gold string, refusal accuracy and the false-refusal rate;
+- document questions (NorQuAD: ``document`` = the article's file stem, ``answer``): doc hit@5 and
+  doc MRR@10 over the distinct documents cited, and the false-refusal rate.
+
+``off_topic=True`` asks every question as one the index cannot answer (NorQuAD questions against
+the plan index): only refusals count.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.models import AskResult
+
+PLAN, DOCUMENT = "plan", "document"
 
 
 def _norm(text: str) -> str:
@@ -20,12 +31,13 @@ class QuestionScore:
     id: str
     question: str
     answerable: bool
-    rank: int | None  # 1-based rank of the first gold hit within 10
+    rank: int | None  # 1-based rank of the first hit within 10
     found: bool
 
 
 @dataclass
 class EvalReport:
+    kind: str = PLAN
     scores: list[QuestionScore] = field(default_factory=list)
 
     @property
@@ -56,8 +68,9 @@ class EvalReport:
         a = self.answerable
         return sum(1 for s in a if not s.found) / len(a) if a else 0.0
 
-    def summary(self) -> dict[str, float | int]:
+    def summary(self) -> dict[str, float | int | str]:
         return {
+            "kind": self.kind,
             "questions": len(self.scores),
             "answerable": len(self.answerable),
             "hit@5": round(self.hit_at_5, 3),
@@ -80,8 +93,19 @@ class EvalReport:
 
 
 def load_questions(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    with Path(path).open(encoding="utf-8") as f:
+        questions = [json.loads(line) for line in f if line.strip()]
+    for q in questions:
+        if not isinstance(q, dict) or not isinstance(q.get("question"), str):
+            raise ValueError("hver linje må være et JSON-objekt med feltet «question»")
+    return questions
+
+
+def question_kind(questions: list[dict]) -> str:
+    """``document`` for NorQuAD-style files (a ``document`` and no ``gold``), else ``plan``."""
+    if questions and all("document" in q and "gold" not in q for q in questions):
+        return DOCUMENT
+    return PLAN
 
 
 def first_hit(result: AskResult, gold: list[str]) -> int | None:
@@ -93,11 +117,34 @@ def first_hit(result: AskResult, gold: list[str]) -> int | None:
     return None
 
 
-def evaluate(questions: list[dict], ask: Callable[[str], AskResult]) -> EvalReport:
-    report = EvalReport()
+def document_rank(result: AskResult, document: str) -> int | None:
+    """1-based rank of ``document`` among the distinct documents cited, within 10."""
+    seen: list[str] = []
+    for c in result.citations:
+        if c.document_id not in seen:
+            seen.append(c.document_id)
+        if c.document_id == document:
+            rank = len(seen)
+            return rank if rank <= 10 else None
+    return None
+
+
+def evaluate(
+    questions: list[dict],
+    ask: Callable[[str], AskResult],
+    *,
+    off_topic: bool = False,
+) -> EvalReport:
+    kind = question_kind(questions)
+    report = EvalReport(kind=kind)
     for q in questions:
         result = ask(q["question"])
-        answerable = q.get("answerable", True)
-        rank = first_hit(result, q.get("gold", [])) if answerable else None
+        answerable = q.get("answerable", True) and not off_topic
+        rank = None
+        if answerable:
+            if kind == DOCUMENT:
+                rank = document_rank(result, q["document"])
+            else:
+                rank = first_hit(result, q.get("gold", []))
         report.scores.append(QuestionScore(q["id"], q["question"], answerable, rank, result.found))
     return report

@@ -20,7 +20,7 @@ from assistant.settings import Settings
 from index.embedder import Embedder, load_embedder
 from index.lexical import LexicalIndex
 from index.norwegian import build_vocabulary
-from index.passage_text import embedding_text, lexical_text
+from index.passage_text import embedding_text, lexical_text, sentence_texts
 from index.store import IndexError_, IndexStore, LoadedIndex
 from ingest.errors import IngestError, Reason
 from ingest.models import Document, Initiative, Passage
@@ -224,7 +224,9 @@ def build_index(
             passages.extend(ps)
             initiatives.extend(inis)
 
-        vectors = _vectors_for(passages, embedder, previous, report, progress)
+        vectors, sentence_vectors, sentence_starts = _vectors_for(
+            passages, embedder, previous, report, progress
+        )
         vocabulary = build_vocabulary(lexical_text(p) for p in passages)
         lexical = LexicalIndex.build([lexical_text(p) for p in passages], vocabulary)
         report.version = store.write_version(
@@ -235,6 +237,8 @@ def build_index(
             lexical=lexical,
             model=embedder.name,
             dimension=embedder.dimension,
+            sentence_vectors=sentence_vectors,
+            sentence_starts=sentence_starts,
         )
         report.documents = len(metas)
         report.pages = sum(len(m["pages"]) for m in metas)
@@ -243,23 +247,39 @@ def build_index(
     return report
 
 
-def _vectors_for(passages, embedder, previous, report, progress) -> np.ndarray:
-    texts = [embedding_text(p) for p in passages]
+def _vectors_for(passages, embedder, previous, report, progress):
+    """Passage vectors, sentence vectors and where each passage's sentences start. Texts the
+    previous version already embedded keep their vectors."""
     known: dict[str, np.ndarray] = {}
     if previous is not None:
         for p, v in zip(previous.passages, previous.vectors, strict=True):
             known[embedding_text(p)] = v
-    missing = [i for i, t in enumerate(texts) if t not in known]
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    for i, t in enumerate(texts):
-        if t in known:
-            vectors[i] = known[t]
+        if previous.sentence_vectors is not None and previous.sentence_starts is not None:
+            for j, p in enumerate(previous.passages):
+                first = int(previous.sentence_starts[j])
+                for n, text in enumerate(sentence_texts(p)):
+                    known[text] = np.asarray(previous.sentence_vectors[first + n], np.float32)
+    texts = [embedding_text(p) for p in passages]
+    sentences: list[str] = []
+    starts = np.zeros(len(passages), dtype=np.int64)
+    for j, p in enumerate(passages):
+        starts[j] = len(sentences)
+        sentences.extend(sentence_texts(p))
+    everything = texts + sentences
+    missing = list(dict.fromkeys(t for t in everything if t not in known))
     batch = 64
     for start in range(0, len(missing), batch):
-        idx = missing[start : start + batch]
+        chunk = missing[start : start + batch]
         if progress:
-            progress("embedding", start + len(idx), len(missing))
-        vectors[idx] = embedder.encode_passages([texts[i] for i in idx])
+            progress("embedding", start + len(chunk), len(missing))
+        for text, vector in zip(chunk, embedder.encode_passages(chunk), strict=True):
+            known[text] = vector
     report.embedded = len(missing)
-    report.reused_vectors = len(texts) - len(missing)
-    return vectors
+    report.reused_vectors = len(everything) - len(missing)
+
+    def stack(items: list[str]) -> np.ndarray:
+        if not items:
+            return np.zeros((0, embedder.dimension), dtype=np.float32)
+        return np.stack([known[t] for t in items]).astype(np.float32)
+
+    return stack(texts), stack(sentences), starts

@@ -1,49 +1,188 @@
-"""A question made ready for search: its content words, stems and glossary expansions."""
+"""The question, analysed once: the one ``Query`` that retrieval, evidence and answer composition
+all read.
+
+Analysis: whitespace and Unicode normalised; nynorsk question phrases and words folded to bokmål
+(``index/data/nynorsk.toml``); a word the index does not know tried in its bokmål spellings and
+then corrected to the nearest word the index knows ("utdaning" → "utdanning"); content words
+with their stems, compound parts, glossary alternatives and rarity weights; the answer type
+("Hvor mye koster …?" wants an amount) and, for "Hva er X?", the term asked about.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+import re
+from dataclasses import dataclass, field
 
+from assistant.answer_types import DEFINITION, answer_type
 from assistant.definitions import defined_term
 from assistant.glossary import Glossary
 from index.lexical import LexicalIndex
-from index.norwegian import content_words, stem
+from index.lexicon import Lexicon
+from index.norwegian import TOKEN, content_words, normalise, split_compound, stem, stopwords
+from index.nynorsk import bokmal_candidates, fold_phrases, fold_word, is_nynorsk
 
-EXPANSION_WEIGHT = 0.4
+RULES = ("glossary", "spelling", "nynorsk")  # analysis steps PLAN_RULES_OFF can switch off
+EXPANSION_WEIGHT = 0.4  # BM25 weight of glossary words next to the question's own
+COMPOUND_MIN = 8  # words this long may be compounds worth splitting
+
+
+@dataclass(frozen=True)
+class Term:
+    """One content word of the question."""
+
+    word: str  # as searched: bokmål, spelling corrected
+    stem: str
+    parts: tuple[str, ...]  # stems of its compound parts (empty if not a compound)
+    alternatives: frozenset[str]  # stems of glossary expansions of this word
+    weight: float  # idf: rare words weigh more, words the index never uses weigh most
 
 
 @dataclass
 class Query:
-    text: str
-    terms: list[str]  # analysed BM25 terms of the question itself
-    weights: dict[str, float]  # BM25 term → weight (question terms 1.0, expansions less)
-    content_stems: list[str]  # stems of the question's content words (coverage, marking)
-    expansions: list[str]  # glossary phrases added
-    expansion_stems: list[str]
-    definition: list[str] | None = None  # stems of the term a "Hva er X?" question asks about
+    text: str  # as asked, whitespace normalised
+    searched: str  # lower-cased bokmål text with corrections: what BM25 and the model read
+    language: str  # "nb" or "nn"
+    terms: list[Term]
+    bm25_terms: list[str]
+    bm25_weights: dict[str, float]
+    expansions: list[str] = field(default_factory=list)  # glossary phrases also searched for
+    corrections: dict[str, str] = field(default_factory=dict)  # written → searched
+    answer_type: str | None = None  # "definition", "amount", "period", "count" or None
+    defined: list[str] | None = None  # stems of the term a "Hva er X?" question asks about
+    focus: str = ""  # the question sentence(s) as asked, without the story around them
+    focus_stems: frozenset[str] = frozenset()  # stems of the focus's content words
 
     @property
-    def dense_text(self) -> str:
-        return self.text
+    def focus_terms(self) -> list[Term]:
+        """The terms of the question sentence ("Jeg er 45 og vurderer å bytte yrke. Hvor får
+        jeg hjelp?" → the terms of "Hvor får jeg hjelp?"); all terms for a one-sentence question."""
+        return [t for t in self.terms if t.stem in self.focus_stems] or self.terms
+
+    @property
+    def stems(self) -> list[str]:
+        return [t.stem for t in self.terms]
+
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        """Adjacent content words, as stem pairs ("minst sentrale" → minst, sentral)."""
+        return list(dict.fromkeys(itertools.pairwise(self.stems)))
+
+    @property
+    def dense_texts(self) -> list[str]:
+        """What the embedding model reads: the question as asked and, when words were
+        corrected, the corrected question too (the passage closest to either counts)."""
+        if self.corrections:
+            return [self.text, self.searched]
+        return [self.text]
+
+    @property
+    def also_searched(self) -> list[str]:
+        """Shown to the user: corrected words first, then glossary words."""
+        return list(dict.fromkeys([*self.corrections.values(), *self.expansions]))
 
 
-def analyse_query(text: str, lexical: LexicalIndex, glossary: Glossary) -> Query:
-    terms = lexical.query_terms(text)
-    weights: dict[str, float] = dict.fromkeys(terms, 1.0)
-    expansions = glossary.expansions(text)
-    expansion_stems: list[str] = []
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def question_sentences(text: str) -> str:
+    """The sentences that ask (end in "?"), or the last sentence when none does."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+    asking = [s for s in sentences if s.endswith("?")]
+    return " ".join(asking) if asking else (sentences[-1] if sentences else text)
+
+
+def _searched_word(word: str, lexicon: Lexicon | None, off: frozenset[str]) -> str:
+    """The bokmål, correctly spelt form of a lower-cased question word."""
+    folded = fold_word(word)
+    if lexicon is None or not folded.isalpha() or folded in stopwords():
+        return folded
+    if lexicon.knows(folded):
+        return folded
+    if "nynorsk" not in off:
+        for candidate in bokmal_candidates(folded):
+            if lexicon.knows(candidate):
+                return candidate
+    if "spelling" not in off:
+        return lexicon.correct(folded) or folded
+    return folded
+
+
+def _rewrite(
+    text: str, lexicon: Lexicon | None, off: frozenset[str] = frozenset()
+) -> tuple[str, dict[str, str], list[str]]:
+    """(searched text, corrections, raw words) for normalised text."""
+    corrections: dict[str, str] = {}
+    raw: list[str] = []
+
+    def replace(m: re.Match[str]) -> str:
+        word = m.group(0)
+        raw.append(word)
+        if "-" in word:
+            return "-".join(_searched_word(p, lexicon, off) for p in word.split("-"))
+        searched = _searched_word(word, lexicon, off)
+        if searched != word and searched != fold_word(word):
+            corrections[word] = searched
+        return searched
+
+    return TOKEN.sub(replace, text), corrections, raw
+
+
+def analyse(
+    text: str,
+    lexical: LexicalIndex,
+    glossary: Glossary,
+    lexicon: Lexicon | None = None,
+    off: frozenset[str] = frozenset(),
+) -> Query:
+    """The question analysed once; ``off`` names analysis rules to leave out (``RULES``)."""
+    asked = " ".join(text.split())
+
+    def rewrite(part: str) -> tuple[str, dict[str, str], list[str]]:
+        normalised = normalise(part)
+        return _rewrite(normalised if "nynorsk" in off else fold_phrases(normalised), lexicon, off)
+
+    searched, corrections, raw = rewrite(asked)
+    if "glossary" in off:
+        glossary = Glossary({})
+    expansions = glossary.expansions(searched)
+    weights: dict[str, float] = dict.fromkeys(lexical.query_terms(searched), 1.0)
     for phrase in expansions:
         for term in lexical.query_terms(phrase):
-            expansion_stems.append(term)
             weights.setdefault(term, EXPANSION_WEIGHT)
-    all_terms = list(weights)
-    stems = list(dict.fromkeys(stem(w) for w in content_words(text)))
+
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for word in content_words(searched):
+        s = stem(word)
+        if s in seen:
+            continue
+        seen.add(s)
+        parts = ()
+        if len(word) >= COMPOUND_MIN:
+            parts = tuple(stem(p) for p in split_compound(word, lexical.vocabulary))
+        alternatives = frozenset(
+            t for phrase in glossary.expansions(word) for t in lexical.query_terms(phrase)
+        )
+        weight = lexical.idf(s)
+        if parts:
+            weight = min(weight, max(lexical.idf(p) for p in parts))
+        terms.append(Term(word, s, parts, alternatives, weight))
+
+    defined = defined_term(searched)
+    focus = question_sentences(asked)
+    focus_stems = frozenset(stem(w) for w in content_words(rewrite(focus)[0]))
     return Query(
-        text,
-        all_terms,
-        weights,
-        stems,
-        expansions,
-        list(dict.fromkeys(expansion_stems)),
-        defined_term(text),
+        text=asked,
+        searched=searched,
+        language="nn" if is_nynorsk(raw) else "nb",
+        terms=terms,
+        bm25_terms=list(weights),
+        bm25_weights=weights,
+        expansions=expansions,
+        corrections=corrections,
+        answer_type=DEFINITION if defined else answer_type(searched),
+        defined=defined,
+        focus=focus,
+        focus_stems=focus_stems,
     )

@@ -1,18 +1,19 @@
-"""Hybrid retrieval: dense (FAISS) and BM25 rankings fused by weighted reciprocal rank fusion.
+"""Hybrid retrieval: a dense ranking (FAISS) and a BM25 ranking fused by reciprocal rank fusion,
+then reranked by small named rules that ``PLAN_RULES_OFF`` can switch off (so that
+``bench/quality.py`` shows what each is worth on every question set):
 
-BM25 is scored over two fields, as in BM25F: the passage (with its nearest headings) and the whole
-heading path, so that "indikatorer for arbeidsliv" prefers the indicators under the chapter on
-working life. Adjacent question words found next to each other in a passage ("minst sentral")
-add to its score. The top candidates are then reranked for what answers the kind of question:
-a definition for "Hva er X?", an amount for "Hvor mye penger …?", a period for "Hvor lenge …?";
-the first passage of a section gets a small bonus, and initiative field lists rank below the
-description unless the question asks about owners, partners, priority or links.
+- ``sentence``: a passage's dense score is the better of the passage's and its best sentence's
+  (a question about one sentence of a long passage is not drowned by the rest);
+- ``definition``: "Hva er X?" prefers a passage whose sentence defines X.
+
+Rules that helped only the first development set were measured and removed (bench/quality.md):
+a BM25 field over the heading path, adjacent question words, answer types ("Hvor mye …?" prefers
+an amount), a bonus for the first passage of a section, and initiative field lists ranked down.
 """
 
 from __future__ import annotations
 
-import itertools
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,25 +21,27 @@ import numpy as np
 from assistant.definitions import defines
 from assistant.query import Query
 from index.embedder import Embedder
-from index.lexical import LexicalIndex
-from index.norwegian import content_words, stem
-from index.passage_text import heading_text
 from index.store import LoadedIndex
 
 RERANK_DEPTH = 30
 DEFINITION_BONUS = 1.0
-AMOUNT_BONUS = 0.5
-PHRASE_WINDOW = 2  # words between two adjacent question words may be this far apart
+RULES = ("sentence", "definition")
 
 
 @dataclass
 class Hit:
     index: int  # position in LoadedIndex.passages
-    score: float  # fused score
-    dense: float  # cosine similarity
+    score: float  # fused and reranked score
+    dense: float  # cosine similarity (the better of passage and best sentence)
     bm25: float
     dense_rank: int  # 1-based; 0 = not among the candidates
     bm25_rank: int
+
+
+@dataclass
+class Ranking:
+    hits: list[Hit]
+    best_dense: float  # the best cosine similarity of any passage or sentence to the question
 
 
 def ranks(scores: np.ndarray, candidates: int, positive_only: bool = False) -> dict[int, int]:
@@ -71,55 +74,18 @@ def fuse(
     return fused
 
 
-# Answer types of "how much / how many / how long" questions and what such an answer looks like.
-_MONEY_QUESTION = re.compile(
-    r"\b(?:hvor|kor)\s+(?:mye|mykje)\b.*\b(?:penger|pengar|kost\w*|kroner|midler|"
-    r"budsjett\w*|bevilg\w*|finansier\w*)",
-    re.IGNORECASE,
-)
-_COUNT_QUESTION = re.compile(r"\b(?:hvor|kor)\s+(?:mange|mykje|mye)\b", re.IGNORECASE)
-_PERIOD_QUESTION = re.compile(r"\b(?:hvor|kor)\s+lenge\b|\bnår\b|\bkva\s+tid\b", re.IGNORECASE)
-_MONEY = re.compile(
-    r"\d[\d .,]*\s*(?:kr\b|kroner|mill|milliard|mrd)|\b(?:kr|NOK)\s*\d", re.IGNORECASE
-)
-_COUNT = re.compile(r"\b\d+(?:[ .,]\d+)*\s*(?:%|prosent|[^\W\d_]{3,})", re.IGNORECASE)
-_PERIOD = re.compile(
-    r"\b\d+\s*-?\s*årig|\b(?:til|fram til|frem til|innen|fra|i perioden)\s+(?:19|20)\d\d\b"
-    r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b",
-    re.IGNORECASE,
-)
-# Initiative fields ("Ansvarlig: … Samarbeidspartnere: …") are metadata: the structured
-# initiative answers use them; as free-text evidence they rank below the description.
-_FIELDS_PASSAGE = re.compile(r"^\s*(?:Ansvarlig|Samarbeidspart\w*|Prioritering)\s*:")
-_ASKS_FOR_FIELDS = re.compile(r"ansvar|samarbeid|partner|priorit|kobl|knytt|hvem", re.IGNORECASE)
+def rules_off(setting: str) -> frozenset[str]:
+    """The rules ``PLAN_RULES_OFF`` names (retrieval rules here, analysis rules in
+    ``assistant.query``)."""
+    from assistant.query import RULES as ANALYSIS_RULES
 
-
-def answer_pattern(question: str) -> re.Pattern[str] | None:
-    """What an answer to a how-much/how-many/how-long question contains, or None."""
-    if _MONEY_QUESTION.search(question):
-        return _MONEY
-    if _PERIOD_QUESTION.search(question):
-        return _PERIOD
-    if _COUNT_QUESTION.search(question):
-        return _COUNT
-    return None
-
-
-def stem_sequence(text: str) -> list[str]:
-    return [stem(w) for w in content_words(text)]
-
-
-def phrase_pairs(question: str) -> list[tuple[str, str]]:
-    """Adjacent content words of the question, as stem pairs ("minst sentrale" → minst, sentral)."""
-    seq = stem_sequence(question)
-    return list(dict.fromkeys(itertools.pairwise(seq)))
-
-
-def has_pair(positions: dict[str, list[int]], pair: tuple[str, str], window: int) -> bool:
-    first, second = positions.get(pair[0]), positions.get(pair[1])
-    if not first or not second:
-        return False
-    return any(0 < b - a <= window for a in first for b in second)
+    names = frozenset(n.strip() for n in setting.split(",") if n.strip())
+    known = set(RULES) | set(ANALYSIS_RULES)
+    if names - known:
+        raise ValueError(
+            f"unknown rules: {sorted(names - known)} (known: {', '.join(sorted(known))})"
+        )
+    return names
 
 
 class Retriever:
@@ -127,62 +93,53 @@ class Retriever:
         self.loaded = loaded
         self.embedder = embedder
         self.settings = settings
-        # The heading field and word positions are small and quick to derive, so they are
-        # built when a version is loaded rather than stored in it.
-        self.headings = LexicalIndex.build(
-            [heading_text(p) for p in loaded.passages], loaded.lexical.vocabulary
-        )
-        self._positions: list[dict[str, list[int]]] = []
-        for p in loaded.passages:
-            pos: dict[str, list[int]] = {}
-            for n, term in enumerate(stem_sequence(p.text)):
-                pos.setdefault(term, []).append(n)
-            self._positions.append(pos)
-        self._lead = [
-            i == 0
-            or p.section != loaded.passages[i - 1].section
-            or p.document_id != loaded.passages[i - 1].document_id
-            for i, p in enumerate(loaded.passages)
-        ]
-        self._fields = [bool(_FIELDS_PASSAGE.match(p.text)) for p in loaded.passages]
+        self.off = rules_off(settings.rules_off)
+
+    def on(self, name: str) -> bool:
+        return name not in self.off
+
+    # -- the two rankings -----------------------------------------------------------------
+    def query_vectors(self, query: Query) -> np.ndarray:
+        return self.embedder.encode_queries(query.dense_texts)
+
+    def dense_scores(self, query: Query, qvecs: np.ndarray | None = None) -> np.ndarray:
+        """Cosine similarity of each passage to the question: the best over the question's
+        dense texts, and over the passage and (``sentence``) its best sentence."""
+        if qvecs is None:
+            qvecs = self.query_vectors(query)
+        best: np.ndarray | None = None
+        for qvec in np.atleast_2d(qvecs):
+            scores = self.loaded.dense.scores(qvec)
+            sentences = self.loaded.sentence_scores(qvec) if self.on("sentence") else None
+            if sentences is not None:
+                scores = self._combine(scores, sentences)
+            best = scores if best is None else np.maximum(best, scores)
+        return best if best is not None else np.zeros(len(self.loaded.passages), np.float32)
+
+    def _combine(self, passage: np.ndarray, sentence: np.ndarray) -> np.ndarray:
+        return np.maximum(passage, sentence)
 
     def lexical_scores(self, query: Query) -> np.ndarray:
-        s = self.settings
-        scores = self.loaded.lexical.scores(query.terms, query.weights)
-        if s.heading_weight > 0:
-            scores = scores + s.heading_weight * self.headings.scores(query.terms, query.weights)
-        pairs = phrase_pairs(query.text)
-        if s.phrase_weight > 0 and pairs:
-            lex = self.loaded.lexical
-            for i in np.flatnonzero(scores > 0):
-                for pair in pairs:
-                    if has_pair(self._positions[i], pair, PHRASE_WINDOW):
-                        scores[i] += s.phrase_weight * (lex.idf(pair[0]) + lex.idf(pair[1])) / 2
-        return scores
+        return self.loaded.lexical.scores(query.bm25_terms, query.bm25_weights)
 
-    def _rerank(self, query: Query, fused: dict[int, float], bm25: np.ndarray) -> None:
-        """Adjust the top candidates for what kind of passage answers this kind of question."""
-        s = self.settings
-        top = max(fused.values())
-        wanted = answer_pattern(query.text)
-        fields_asked = bool(_ASKS_FOR_FIELDS.search(query.text))
-        for i in sorted(fused, key=lambda i: -fused[i])[:RERANK_DEPTH]:
-            text = self.loaded.passages[i].text
-            # A passage that defines the asked-about term answers "Hva er X?" better than one
-            # that only mentions X; "Hvor mye koster …?" wants a passage with an amount.
-            if query.definition and defines(text, query.definition):
-                fused[i] += DEFINITION_BONUS * top
-            if wanted is not None and bm25[i] > 0 and wanted.search(text):
-                fused[i] += AMOUNT_BONUS * top
-            if self._lead[i]:
-                fused[i] += s.lead_bonus * top
-            if self._fields[i] and not fields_asked:
-                fused[i] *= s.fields_factor
+    # -- reranking ----------------------------------------------------------------------------
+    def _rerankers(self, query: Query) -> list[Callable[[int, float, float], float]]:
+        """Rules for the top candidates: (passage, its score, the top score) → new score."""
+        passages = self.loaded.passages
+        out: list[Callable[[int, float, float], float]] = []
+        if self.on("definition") and query.defined:
+            term = query.defined
+            out.append(
+                lambda i, x, top: x + DEFINITION_BONUS * top * defines(passages[i].text, term)
+            )
+        return out
 
-    def search(self, query: Query, limit: int) -> list[Hit]:
+    def search(self, query: Query, limit: int, qvecs: np.ndarray | None = None) -> list[Hit]:
+        return self.rank(query, limit, qvecs).hits
+
+    def rank(self, query: Query, limit: int, qvecs: np.ndarray | None = None) -> Ranking:
         s = self.settings
-        qvec = self.embedder.encode_queries([query.dense_text])[0]
-        dense_scores = self.loaded.dense.scores(qvec)
+        dense_scores = self.dense_scores(query, qvecs)
         bm25_scores = self.lexical_scores(query)
         d_ranks = ranks(dense_scores, s.candidates)
         b_ranks = ranks(bm25_scores, s.candidates, positive_only=True)
@@ -190,9 +147,13 @@ class Retriever:
             d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
         )
         if fused:
-            self._rerank(query, fused, bm25_scores)
+            top = max(fused.values())
+            rerankers = self._rerankers(query)
+            for i in sorted(fused, key=lambda i: -fused[i])[:RERANK_DEPTH]:
+                for rerank in rerankers:
+                    fused[i] = rerank(i, fused[i], top)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
-        return [
+        hits = [
             Hit(
                 i,
                 fused[i],
@@ -203,3 +164,4 @@ class Retriever:
             )
             for i in order
         ]
+        return Ranking(hits, float(dense_scores.max()) if dense_scores.size else 0.0)

@@ -12,20 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from assistant.answer import REFUSAL, Source, compose, marks
-from assistant.evidence import coverage, question_terms
+from assistant.answer import Source, compose, marks
+from assistant.evidence import EVIDENCE_PASSAGES, Evidence, RefusalModel, refusal_model_for
 from assistant.glossary import Glossary, load_glossary
+from assistant.messages import message
 from assistant.models import AskResult, Citation, DocumentInfo
-from assistant.query import analyse_query
+from assistant.query import Query, analyse
 from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from index.embedder import Embedder, load_embedder
+from index.lexicon import Lexicon
 from index.store import IndexError_, IndexStore, LoadedIndex, ModelMismatch
 from ingest.models import Initiative, Passage
+from ingest.splitter import split_sentences
 
 log = logging.getLogger(__name__)
-
-EVIDENCE_PASSAGES = 3
 
 
 class IndexUnavailable(Exception):
@@ -41,6 +42,7 @@ class _State:
     loaded: LoadedIndex
     retriever: Retriever
     by_id: dict[str, int]
+    lexicon: Lexicon
 
 
 class Assistant:
@@ -55,10 +57,17 @@ class Assistant:
         self._embedder = embedder
         self.glossary = glossary or load_glossary()
         self._state: _State | None = None
+        self._refusal: RefusalModel | None = None
         self._lock = threading.Lock()
         self._last_check = 0.0
 
     # -- index lifecycle ------------------------------------------------------------------
+    @property
+    def refusal(self) -> RefusalModel:
+        if self._refusal is None:
+            self._refusal = refusal_model_for(self.embedder.name)
+        return self._refusal
+
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -74,7 +83,10 @@ class Assistant:
         except IndexError_ as exc:
             raise IndexUnavailable(exc.message) from exc
         by_id = {p.passage_id: i for i, p in enumerate(loaded.passages)}
-        return _State(loaded, Retriever(loaded, emb, self.settings), by_id)
+        lexicon = Lexicon.from_texts(
+            (_lexical(p) for p in loaded.passages), loaded.lexical.vocabulary
+        )
+        return _State(loaded, Retriever(loaded, emb, self.settings), by_id, lexicon)
 
     def _state_now(self) -> _State:
         state = self._state
@@ -120,50 +132,86 @@ class Assistant:
             return 0
 
     # -- questions --------------------------------------------------------------------------
-    def ask(self, question: str, k: int | None = None) -> AskResult:
+    def ask(self, question: str, k: int | None = None, lang: str = "nb") -> AskResult:
+        return self.respond(question, k, lang)[0]
+
+    def respond(
+        self, question: str, k: int | None = None, lang: str = "nb"
+    ) -> tuple[AskResult, Evidence | None]:
+        """The answer, and the evidence the refusal decision was made on (None for answers
+        from the structured initiative data)."""
         state = self._state_now()
         k = k or self.settings.top_k
         question = " ".join(question.split())
         structured = self._ask_initiatives(question, state)
         if structured is not None:
-            return structured
-        query = analyse_query(question, state.loaded.lexical, self.glossary)
-        hits = state.retriever.search(query, max(k, EVIDENCE_PASSAGES))
-        terms = question_terms(question, state.loaded.lexical, self.glossary)
-        lexical = state.loaded.lexical
-        passages = state.loaded.passages
-        evidence = max(
-            (
-                coverage(terms, set(lexical.query_terms(_lexical(passages[h.index]))))
-                for h in hits[:EVIDENCE_PASSAGES]
-            ),
-            default=0.0,
-        )
-        found = bool(hits) and evidence >= self.settings.min_evidence
+            return structured, None
+        query = self.analyse(question, state)
+        retriever = state.retriever
+        texts = query.dense_texts
+        focus = [query.focus] if query.focus != query.text else []
+        vectors = retriever.embedder.encode_queries(texts + focus)
+        ranking = retriever.rank(query, max(k, EVIDENCE_PASSAGES), vectors[: len(texts)])
+        hits = ranking.hits
+        dense_focus = ranking.best_dense
+        if focus:
+            dense_focus = float(retriever.dense_scores(query, vectors[len(texts) :]).max())
+        evidence = self._evidence(query, hits, ranking.best_dense, dense_focus, state)
+        found = bool(hits) and self.refusal.score(evidence) >= self.settings.min_evidence
         citations = [
-            self._citation(n, h.index, h.score, state, terms) for n, h in enumerate(hits[:k], 1)
+            self._citation(n, h.index, h.score, state, query) for n, h in enumerate(hits[:k], 1)
         ]
         if found:
-            sources = [Source(c.n, c.text, c.n - 1) for c in citations[:EVIDENCE_PASSAGES]]
-            answer = compose(terms, sources, lexical, self.settings.answer_sentences)
+            sources = [
+                Source(
+                    c.n, c.text, c.n - 1, state.loaded.sentence_similarities(h.index, vectors[0])
+                )
+                for c, h in zip(citations[:EVIDENCE_PASSAGES], hits, strict=False)
+            ]
+            answer = compose(
+                query, sources, state.loaded.lexical, self.settings.answer_sentences, lang
+            )
         else:
-            answer = REFUSAL
-        return AskResult(
+            answer = message("refusal", lang)
+        result = AskResult(
             question=question,
             found=found,
             answer=answer,
             citations=citations,
             index_version=state.loaded.version,
-            expanded_terms=query.expansions,
+            expanded_terms=query.also_searched,
+        )
+        return result, evidence
+
+    def _evidence(
+        self, query: Query, hits: list[Hit], dense: float, dense_focus: float, state: _State
+    ) -> Evidence:
+        lexical = state.loaded.lexical
+        top = [state.loaded.passages[h.index] for h in hits[:EVIDENCE_PASSAGES]]
+        sentences = [
+            (text, set(lexical.query_terms(text))) for p in top for text in split_sentences(p.text)
+        ]
+        return Evidence.gather(
+            query,
+            dense,
+            dense_focus,
+            [set(lexical.query_terms(_lexical(p))) for p in top],
+            sentences,
+            lexical,
         )
 
     def search(self, q: str, k: int | None = None) -> list[Citation]:
         state = self._state_now()
         k = k or self.settings.top_k
-        query = analyse_query(q, state.loaded.lexical, self.glossary)
-        terms = question_terms(q, state.loaded.lexical, self.glossary)
+        query = self.analyse(q, state)
         hits: list[Hit] = state.retriever.search(query, k)
-        return [self._citation(n, h.index, h.score, state, terms) for n, h in enumerate(hits, 1)]
+        return [self._citation(n, h.index, h.score, state, query) for n, h in enumerate(hits, 1)]
+
+    def analyse(self, question: str, state: _State | None = None) -> Query:
+        state = state or self._state_now()
+        return analyse(
+            question, state.loaded.lexical, self.glossary, state.lexicon, state.retriever.off
+        )
 
     def _ask_initiatives(self, question: str, state: _State) -> AskResult | None:
         try:
@@ -173,7 +221,7 @@ class Assistant:
         match = match_initiative_question(question, state.loaded.initiatives)
         if match is None or not match.initiatives:
             return None
-        terms = question_terms(question, state.loaded.lexical, self.glossary)
+        query = self.analyse(question, state)
         citations = []
         for n, ini in enumerate(match.initiatives[:12], 1):
             idx = state.by_id.get(ini.passage_id or "")
@@ -188,7 +236,7 @@ class Assistant:
                 )
             if idx is None:
                 return None
-            citations.append(self._citation(n, idx, 1.0, state, terms))
+            citations.append(self._citation(n, idx, 1.0, state, query))
         return AskResult(
             question=question,
             found=True,
@@ -197,7 +245,7 @@ class Assistant:
             index_version=state.loaded.version,
         )
 
-    def _citation(self, n: int, idx: int, score: float, state: _State, terms) -> Citation:
+    def _citation(self, n: int, idx: int, score: float, state: _State, query: Query) -> Citation:
         p = state.loaded.passages[idx]
         doc = quote(p.document_id, safe="")
         return Citation(
@@ -213,7 +261,7 @@ class Assistant:
             score=round(float(score), 6),
             url=f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}",
             pdf_url=f"/dokumenter/{doc}/fil#page={p.page}",
-            marks=marks(p.text, terms, state.loaded.lexical.vocabulary),
+            marks=marks(p.text, query.terms, state.loaded.lexical.vocabulary),
         )
 
     # -- documents and initiatives --------------------------------------------------------------

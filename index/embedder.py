@@ -29,6 +29,19 @@ def model_name_for(path: str) -> str:
     return p.name or str(path)
 
 
+def _quiet_transformers() -> None:
+    """No English progress bars or warnings from the model libraries in our output."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.set_verbosity_error()
+        hf_logging.disable_progress_bar()
+    except ImportError:  # pragma: no cover - transformers always comes with sentence-transformers
+        pass
+
+
 class SentenceTransformerEmbedder:
     """A local sentence-transformers model. Loaded once per process; never downloads anything."""
 
@@ -39,6 +52,7 @@ class SentenceTransformerEmbedder:
         query_prefix: str = "",
         passage_prefix: str = "",
         batch_size: int = 32,
+        threads: int = 1,
     ) -> None:
         if not Path(model_path).is_dir():
             raise FileNotFoundError(
@@ -48,16 +62,24 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        _quiet_transformers()
+        import torch
         from sentence_transformers import SentenceTransformer
 
+        # One compute thread per process by default: several threads per forward pass fight
+        # each other and every other process on shared cores.
+        torch.set_num_threads(max(1, threads))
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self.name = model_name_for(model_path)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension
         )
         self.dimension = int(get_dim())
-        self.query_prefix = query_prefix
-        self.passage_prefix = passage_prefix
+        prompts = getattr(self._model, "prompts", None) or {}
+        self.query_prefix = query_prefix or prompts.get("query", "")
+        self.passage_prefix = (
+            passage_prefix or prompts.get("document", "") or prompts.get("passage", "")
+        )
         self.batch_size = batch_size
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -109,10 +131,12 @@ class FakeEmbedder:
 
 
 def load_embedder(settings) -> Embedder:
-    """The embedder the settings ask for (the bundled MiniLM unless PLAN_EMBEDDING_MODEL is set)."""
+    """The embedder the settings ask for (multilingual-e5-small unless PLAN_EMBEDDING_MODEL says
+    otherwise)."""
     return SentenceTransformerEmbedder(
         settings.model_path(),
         query_prefix=settings.query_prefix,
         passage_prefix=settings.passage_prefix,
         batch_size=settings.embed_batch_size,
+        threads=settings.compute_threads,
     )

@@ -21,6 +21,10 @@ class LexicalIndex:
         self.size = size
         self._df = _document_frequencies(bm25)
 
+    def df(self, term: str) -> int:
+        """In how many passages the term occurs."""
+        return self._df.get(term, 0)
+
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses weighs the most."""
         df = self._df.get(term, 0)

@@ -1,5 +1,6 @@
 """Norwegian text handling for lexical search: normalising, tokenising, Snowball stemming,
-nynorsk→bokmål folding and splitting of compound words (boligtilbud → bolig + tilbud)."""
+nynorsk→bokmål folding (``index/nynorsk.py``) and splitting of compound words
+(boligtilbud → bolig + tilbud)."""
 
 from __future__ import annotations
 
@@ -11,50 +12,9 @@ from pathlib import Path
 
 import Stemmer
 
-_TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+from index.nynorsk import fold_word
 
-# Nynorsk function words and common forms folded to bokmål, so either written form matches.
-NYNORSK_TO_BOKMAL = {
-    "ikkje": "ikke",
-    "kva": "hva",
-    "korleis": "hvordan",
-    "kven": "hvem",
-    "kvifor": "hvorfor",
-    "kvar": "hvor",
-    "eg": "jeg",
-    "frå": "fra",
-    "ein": "en",
-    "eit": "et",
-    "ho": "hun",
-    "dei": "de",
-    "meir": "mer",
-    "berre": "bare",
-    "noko": "noe",
-    "nokon": "noen",
-    "kommunen": "kommunen",
-    "skule": "skole",
-    "skulen": "skolen",
-    "skular": "skoler",
-    "vere": "være",
-    "vore": "vært",
-    "heile": "hele",
-    "mykje": "mye",
-    "fleire": "flere",
-    "andre": "andre",
-    "kvarandre": "hverandre",
-    "sjukeheim": "sykehjem",
-    "sjuk": "syk",
-    "arbeidsplassar": "arbeidsplasser",
-    "tenester": "tjenester",
-    "teneste": "tjeneste",
-    "bustad": "bolig",
-    "bustader": "boliger",
-    "born": "barn",
-    "høgare": "høyere",
-    "utdanning": "utdanning",
-    "tilbod": "tilbud",
-    "samarbeid": "samarbeid",
-}
+TOKEN = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 
 
 @lru_cache(maxsize=1)
@@ -95,8 +55,8 @@ def normalise(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (hyphenated words kept whole and also split)."""
     out: list[str] = []
-    for tok in _TOKEN.findall(normalise(text)):
-        tok = NYNORSK_TO_BOKMAL.get(tok, tok)
+    for tok in TOKEN.findall(normalise(text)):
+        tok = fold_word(tok)
         out.append(tok)
         if "-" in tok:
             out.extend(p for p in tok.split("-") if p)

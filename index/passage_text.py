@@ -1,7 +1,7 @@
 """What is indexed for a passage besides its own words: where it sits in the document.
 
 The heading path gives short passages their topic (an initiative title, a chapter name), for both
-the embedding model and BM25. Kept short: the model reads at most 256 tokens.
+the embedding model and BM25. Kept short: passages stay well inside what the model reads.
 """
 
 from __future__ import annotations
@@ -32,3 +32,13 @@ def lexical_text(passage: Passage) -> str:
 def heading_text(passage: Passage) -> str:
     """The whole heading path and the document title: the heading field of BM25."""
     return f"{passage.document_title}. {section_context(passage.section, depth=99)}"
+
+
+def sentence_texts(passage: Passage) -> list[str]:
+    """What the model reads for each sentence of a passage (the sentences in
+    ``ingest.splitter.split_sentences`` order, each with the passage's heading context)."""
+    from ingest.splitter import split_sentences
+
+    context = section_context(passage.section)
+    sentences = split_sentences(passage.text) or [passage.text]
+    return [f"{context}: {s}" if context else s for s in sentences]

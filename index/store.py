@@ -30,6 +30,8 @@ CURRENT = "current"
 LOCK = ".writer.lock"
 FILES_DIR = "files"
 KEEP_VERSIONS = 3
+SENTENCE_VECTORS = "sentence_vectors.npy"  # float16, one row per passage sentence
+SENTENCE_STARTS = "sentence_starts.npy"  # the first sentence row of each passage
 
 
 class IndexError_(Exception):
@@ -67,6 +69,47 @@ class LoadedIndex:
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
+    # Sentence vectors (optional): row i belongs to passage sentence_starts' segment.
+    sentence_vectors: np.ndarray | None = None
+    sentence_starts: np.ndarray | None = None  # first sentence row of each passage
+
+    def sentence_similarities(self, passage: int, query: np.ndarray) -> list[float] | None:
+        """Cosine similarity of each sentence of one passage to the query vector."""
+        if self.sentence_vectors is None or self.sentence_starts is None:
+            return None
+        first = int(self.sentence_starts[passage])
+        last = (
+            int(self.sentence_starts[passage + 1])
+            if passage + 1 < len(self.sentence_starts)
+            else len(self.sentence_vectors)
+        )
+        rows = np.asarray(self.sentence_vectors[first:last], dtype=np.float32)
+        return [float(x) for x in rows @ np.asarray(query, dtype=np.float32)]
+
+    def sentence_scores(self, query: np.ndarray) -> np.ndarray | None:
+        """Per passage, the cosine similarity of its best sentence to the query vector."""
+        if self.sentence_vectors is None or self.sentence_starts is None:
+            return None
+        if len(self.sentence_vectors) == 0:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        q = np.asarray(query, dtype=np.float32)
+        vectors = self.sentence_vectors
+        sims = np.empty(len(vectors), dtype=np.float32)
+        for start in range(0, len(vectors), 65536):  # float16 on disk, float32 arithmetic
+            block = np.asarray(vectors[start : start + 65536], dtype=np.float32)
+            sims[start : start + len(block)] = block @ q
+        return np.maximum.reduceat(sims, self.sentence_starts)
+
+
+def _sentences_fit(vectors: np.ndarray, starts: np.ndarray | None, passages: int, dim: int) -> bool:
+    """Sentence vectors of the right shape, each passage with at least one sentence."""
+    if starts is None or vectors.ndim != 2 or vectors.shape[1] != dim or starts.ndim != 1:
+        return False
+    if len(starts) != passages:
+        return False
+    if passages == 0:
+        return len(vectors) == 0
+    return bool(starts[0] == 0 and np.all(np.diff(starts) > 0) and starts[-1] < len(vectors))
 
 
 def _sha256(path: Path) -> str:
@@ -164,10 +207,18 @@ class IndexStore:
             vectors = np.load(vdir / "vectors.npy", allow_pickle=False)
             dense = DenseIndex.load(vdir / "dense.faiss")
             lexical = LexicalIndex.load(vdir / "bm25")
+            sentence_vectors = sentence_starts = None
+            if (vdir / SENTENCE_VECTORS).is_file():
+                sentence_vectors = np.load(vdir / SENTENCE_VECTORS, allow_pickle=False)
+                sentence_starts = np.load(vdir / SENTENCE_STARTS, allow_pickle=False)
         except Exception as exc:  # any unreadable part means the version is not served
             raise DamagedIndex(f"Indeksversjonen {version} kunne ikke leses: {exc}") from exc
         if not (len(passages) == dense.size == lexical.size == len(vectors)):
             raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (antall passasjer).")
+        if sentence_vectors is not None and not _sentences_fit(
+            sentence_vectors, sentence_starts, len(passages), dense.dimension
+        ):
+            raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (setningsvektorer).")
         return LoadedIndex(
             version,
             vdir,
@@ -178,6 +229,8 @@ class IndexStore:
             vectors,
             dense,
             lexical,
+            sentence_vectors,
+            sentence_starts,
         )
 
     def load_best(self, *, model: str | None = None, dimension: int | None = None) -> LoadedIndex:
@@ -244,6 +297,8 @@ class IndexStore:
         model: str,
         dimension: int,
         extra: dict[str, Any] | None = None,
+        sentence_vectors: np.ndarray | None = None,
+        sentence_starts: np.ndarray | None = None,
     ) -> str:
         """Write a complete new version and switch ``current`` to it. Call inside writer_lock()."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
@@ -258,6 +313,17 @@ class IndexStore:
             _write_json(tmp / "initiatives.json", [i.to_dict() for i in initiatives])
             np.save(tmp / "vectors.npy", np.asarray(vectors, dtype=np.float32), allow_pickle=False)
             DenseIndex.build(vectors).save(tmp / "dense.faiss")
+            if sentence_vectors is not None and sentence_starts is not None:
+                np.save(
+                    tmp / SENTENCE_VECTORS,
+                    np.asarray(sentence_vectors, dtype=np.float16),
+                    allow_pickle=False,
+                )
+                np.save(
+                    tmp / SENTENCE_STARTS,
+                    np.asarray(sentence_starts, dtype=np.int64),
+                    allow_pickle=False,
+                )
             lexical.save(tmp / "bm25")
             checksums = {
                 str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()

@@ -69,4 +69,5 @@ def test_reingest_of_unchanged_files_reuses_everything(real_settings, real_embed
 
     report = build_index(real_settings, embedder=real_embedder)
     assert report.new_documents == [] and len(report.reused_documents) == 2
-    assert report.embedded == 0 and report.reused_vectors == report.passages
+    # Every passage and sentence vector is reused.
+    assert report.embedded == 0 and report.reused_vectors > report.passages
