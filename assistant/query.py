@@ -110,14 +110,12 @@ def _searched_word(word: str, lexicon: Lexicon | None, off: frozenset[str]) -> s
 
 def _rewrite(
     text: str, lexicon: Lexicon | None, off: frozenset[str] = frozenset()
-) -> tuple[str, dict[str, str], list[str]]:
-    """(searched text, corrections, raw words) for normalised text."""
+) -> tuple[str, dict[str, str]]:
+    """(searched text, corrections) for normalised text."""
     corrections: dict[str, str] = {}
-    raw: list[str] = []
 
     def replace(m: re.Match[str]) -> str:
         word = m.group(0)
-        raw.append(word)
         if "-" in word:
             return "-".join(_searched_word(p, lexicon, off) for p in word.split("-"))
         searched = _searched_word(word, lexicon, off)
@@ -125,7 +123,7 @@ def _rewrite(
             corrections[word] = searched
         return searched
 
-    return TOKEN.sub(replace, text), corrections, raw
+    return TOKEN.sub(replace, text), corrections
 
 
 def analyse(
@@ -138,11 +136,11 @@ def analyse(
     """The question analysed once; ``off`` names analysis rules to leave out (``RULES``)."""
     asked = " ".join(text.split())
 
-    def rewrite(part: str) -> tuple[str, dict[str, str], list[str]]:
+    def rewrite(part: str) -> tuple[str, dict[str, str]]:
         normalised = normalise(part)
         return _rewrite(normalised if "nynorsk" in off else fold_phrases(normalised), lexicon, off)
 
-    searched, corrections, raw = rewrite(asked)
+    searched, corrections = rewrite(asked)
     if "glossary" in off:
         glossary = Glossary({})
     expansions = glossary.expansions(searched)
@@ -175,7 +173,7 @@ def analyse(
     return Query(
         text=asked,
         searched=searched,
-        language="nn" if is_nynorsk(raw) else "nb",
+        language="nn" if is_nynorsk(TOKEN.findall(normalise(asked))) else "nb",
         terms=terms,
         bm25_terms=list(weights),
         bm25_weights=weights,
