@@ -135,16 +135,15 @@ def _documents(request: Request) -> list:
         return []
 
 
-def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
+def render_with_csrf(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    """A staff page under /admin: a CSRF token in the form (``csrf``) and in a cookie, no cache."""
     token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
     response = render(
         request,
-        "admin.html",
+        template,
         status_code=status,
         enabled=bool(request.app.state.settings.admin_token),
         csrf=token,
-        documents=_documents(request),
-        max_mb=request.app.state.settings.max_upload_mb,
         **context,
     )
     response.set_cookie(
@@ -152,6 +151,22 @@ def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def csrf_field_ok(request: Request, form: FormData) -> bool:
+    field = form.get("csrf")
+    return csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None)
+
+
+def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
+    return render_with_csrf(
+        request,
+        "admin.html",
+        status,
+        documents=_documents(request),
+        max_mb=request.app.state.settings.max_upload_mb,
+        **context,
+    )
 
 
 @router.get("/admin", include_in_schema=False)
@@ -164,8 +179,7 @@ async def admin_upload(request: Request) -> HTMLResponse:
     t = request.state.t
     try:
         form = await _form(request)
-        field = form.get("csrf")
-        if not csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None):
+        if not csrf_field_ok(request, form):
             raise UploadRejected(403, t("admin_csrf_error"), "csrf")
         token = form.get("token")
         check_token(request.app.state.settings, token if isinstance(token, str) else None)
