@@ -123,9 +123,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
     async def purge_daily() -> None:
         while True:
-            await run_in_threadpool(purge_old, app)
             await asyncio.sleep(PURGE_EVERY_S)
+            await run_in_threadpool(purge_old, app)
 
+    await run_in_threadpool(purge_old, app)
     task = asyncio.create_task(purge_daily())
     try:
         yield
@@ -288,9 +289,10 @@ def _respond(request: Request, question: str, status: int = 200, **feedback) -> 
     return chat_page(request, question, status_code=status, **feedback)
 
 
-async def _checked_form(request: Request) -> FormData:
+async def _checked_form(request: Request) -> FormData | Response:
+    """The posted form, or the page to answer with when it came from another site."""
     if _cross_site(request):
-        raise HTTPException(403, "Skjemaet ble sendt fra et annet nettsted.")
+        return error_page(request, 403, "feedback_invalid_title", "feedback_cross_site")
     return await _small_form(request)
 
 
@@ -301,6 +303,8 @@ def _over_limit(request: Request) -> bool:
 @router.post("/tilbakemelding", include_in_schema=False)
 async def feedback_form(request: Request) -> Response:
     form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
     question, useful = _text(form, "q"), _text(form, "useful")
     try:
         body = FeedbackIn(
@@ -320,13 +324,16 @@ async def feedback_form(request: Request) -> Response:
     row_id = await run_in_threadpool(_save, request, body)
     if row_id is None:
         return _respond(request, question, feedback="feil")
-    state = "ja" if body.useful else "nei"
-    return _respond(request, question, feedback=state, feedback_id=row_id)
+    if body.useful:
+        return _respond(request, question, feedback="ja")
+    return _respond(request, question, feedback="nei", feedback_id=row_id)
 
 
 @router.post("/tilbakemelding/kommentar", include_in_schema=False)
 async def feedback_comment(request: Request) -> Response:
     form = await _checked_form(request)
+    if isinstance(form, Response):
+        return form
     question, row_id, comment = _text(form, "q"), _text(form, "id"), _text(form, "comment")
     t = request.state.t
     if not question.strip() or len(question) > request.app.state.settings.max_question_chars:
@@ -393,6 +400,8 @@ def staff_feedback(request: Request) -> HTMLResponse:
 
 @router.post("/admin/tilbakemeldinger", include_in_schema=False)
 async def staff_feedback_show(request: Request) -> Response:
+    if not request.app.state.settings.admin_token:
+        return _staff_page(request, 403)  # the page says that viewing is switched off
     form = await _small_form(request)
     try:
         if not csrf_field_ok(request, form):
