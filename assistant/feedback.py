@@ -24,6 +24,7 @@ from pathlib import Path
 from assistant.redaction import mask_personal_data
 
 BUSY_TIMEOUT_S = 10.0
+COMMENT_MAX = 1000  # characters in a comment, at most
 COMMENT_WINDOW = timedelta(days=1)  # how long after "Nei" a comment may still be added
 
 # Each entry moves the schema one version up; never edit one that has shipped, add a new one.

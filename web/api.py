@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from assistant.feedback import COMMENT_MAX
 from assistant.models import (
     AskRequest,
     AskResult,
@@ -24,7 +25,7 @@ router = APIRouter()
 # What to do about a bad field in POST /api/feedback (web/feedback.py).
 FEEDBACK_FIELDS = {
     "useful": "useful må være true (svaret var nyttig) eller false (ikke nyttig).",
-    "comment": "Kommentaren er for lang. Skriv høyst 1000 tegn.",
+    "comment": f"Kommentaren er for lang. Skriv høyst {COMMENT_MAX} tegn.",
     "index_version": "Send med index_version slik den står i svaret (høyst 100 tegn).",
     "citations": "citations må være en liste med høyst 50 passage_id-er fra svaret.",
 }

@@ -32,7 +32,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, StrictBool, StringConstraints, ValidationError
 from starlette.datastructures import FormData
 
-from assistant.feedback import FeedbackStore
+from assistant.feedback import COMMENT_MAX, FeedbackStore
 from assistant.service import IndexUnavailable, passage_url
 from web.admin import csrf_field_ok, render_with_csrf
 from web.api import client_key, rate_limit
@@ -44,7 +44,6 @@ from web.uploads import UploadRejected, check_token
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-COMMENT_MAX = 1000
 FORM_LIMIT = 64 * 1024
 PURGE_EVERY_S = 24 * 3600
 FRAGMENT_HEADER = "x-requested-with"

@@ -27,7 +27,7 @@ class Translator:
         text = self._strings.get(key) or catalogue(DEFAULT).get(key, key)
         return text.format(**values) if values else text
 
-    def date(self, day: date) -> str:
+    def long_date(self, day: date) -> str:
         """A date the Norwegian way: «30. november 2026»."""
         return f"{day.day}. {self('months').split(',')[day.month - 1]} {day.year}"
 

@@ -254,8 +254,8 @@ def accessibility(request: Request):
         exempt=", ".join(statement["exempt"]),
         deviations=deviations,
         manual=[c for c in required if c["test"].startswith("Manuell")],
-        updated=t.date(statement["updated"]),
-        automated=t.date(statement["automated"]),
+        updated=t.long_date(statement["updated"]),
+        automated=t.long_date(statement["automated"]),
         contact_email=settings.contact_email,
         contact_url=settings.contact_url,
     )
