@@ -153,9 +153,12 @@ def render_with_csrf(request: Request, template: str, status: int = 200, **conte
     return response
 
 
-def csrf_field_ok(request: Request, form: FormData) -> bool:
-    field = form.get("csrf")
-    return csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None)
+def check_staff_form(request: Request, form: FormData, what: str = "Opplasting") -> None:
+    """A staff form must carry the page's CSRF token (403) and the admin token (401/403)."""
+    field, token = form.get("csrf"), form.get("token")
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None):
+        raise UploadRejected(403, request.state.t("admin_csrf_error"), "csrf")
+    check_token(request.app.state.settings, token if isinstance(token, str) else None, what)
 
 
 def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
@@ -176,13 +179,9 @@ def admin(request: Request) -> HTMLResponse:
 
 @router.post("/admin", include_in_schema=False)
 async def admin_upload(request: Request) -> HTMLResponse:
-    t = request.state.t
     try:
         form = await _form(request)
-        if not csrf_field_ok(request, form):
-            raise UploadRejected(403, t("admin_csrf_error"), "csrf")
-        token = form.get("token")
-        check_token(request.app.state.settings, token if isinstance(token, str) else None)
+        check_staff_form(request, form)
         result = await _ingest(request, form)
     except UploadRejected as exc:
         field_id = "fil" if exc.reason not in ("bad_token", "upload_disabled", "csrf") else "nokkel"

@@ -34,7 +34,7 @@ from starlette.datastructures import FormData
 
 from assistant.feedback import COMMENT_MAX, FeedbackStore
 from assistant.service import IndexUnavailable, passage_url
-from web.admin import csrf_field_ok, render_with_csrf
+from web.admin import check_staff_form, render_with_csrf
 from web.api import client_key, rate_limit
 from web.csv_export import csv_response
 from web.pages import chat_page, error_page, render
@@ -403,9 +403,7 @@ async def staff_feedback_show(request: Request) -> Response:
         return _staff_page(request, 403)  # the page says that viewing is switched off
     form = await _small_form(request)
     try:
-        if not csrf_field_ok(request, form):
-            raise UploadRejected(403, request.state.t("admin_csrf_error"), "csrf")
-        check_token(request.app.state.settings, _text(form, "token") or None, STAFF_ONLY)
+        check_staff_form(request, form, STAFF_ONLY)
     except UploadRejected as exc:
         return _staff_page(request, exc.status, error=exc.message)
     if _text(form, "vis") == "csv":
