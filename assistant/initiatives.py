@@ -1,6 +1,7 @@
-"""Initiatives as structured data: filters for the explorer, and questions the chat answers from
-the fields ("Hvilke tiltak har NAV ansvar for?", "Hva er K4?", "Hvilke satsinger har lang sikt?",
-"Hva er koblet til K4?")."""
+"""Initiatives as structured data: filters, facets, sorting and short addresses for the explorer,
+and questions the chat answers from the fields ("Hvilke tiltak har NAV ansvar for?", "Hva er
+K4?", "Hvilke satsinger har lang sikt?", "Hva er koblet til K4?"). Owners and partners are
+matched as organisations (``ingest.organisations``) everywhere."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ from dataclasses import dataclass, field
 
 from ingest.models import Initiative
 from ingest.organisations import name_matcher, register
-
-_ID = re.compile(r"\b([A-ZÆØÅ]{1,3}\d{1,3})\b")
 
 
 def _norm(text: str | None) -> str:
@@ -186,7 +185,7 @@ def _organisation_in(question: str, initiatives: list[Initiative]) -> str | None
     fylkeskommunen ansvar for?"), else a capitalised owner or partner of the plans."""
     reg = register()
     named = reg.named_in(question)
-    if named:  # the longest mention wins: "NTNU i Innlandet" is NTNU, not "Innlandet"
+    if named:  # the longest mention wins
         return max(
             named, key=lambda o: max(len(m.group()) for m in o.pattern.finditer(question))
         ).name
