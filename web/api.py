@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from assistant.initiatives import initiative_facets, resolve_reference, sort_initiatives
+from assistant.initiatives import sort_initiatives
 from assistant.models import (
     AskRequest,
     AskResult,
@@ -183,8 +183,7 @@ def initiatives_csv(found: FilteredInitiatives, request: Request) -> Response:
 def facets(request: Request, filters: Annotated[InitiativeFilters, Query()]) -> InitiativeFacets:
     """Hvem som er med i planene: verdiene for hvert filter med antall tiltak hver gir sammen
     med de andre filtrene (antallet er lengden på listen verdien gir)."""
-    everything = request.app.state.assistant.all_initiatives()
-    return InitiativeFacets(**initiative_facets(everything, **filters.model_dump()))
+    return InitiativeFacets(**request.app.state.assistant.initiative_facets(**filters.model_dump()))
 
 
 @router.get(
@@ -196,7 +195,7 @@ def facets(request: Request, filters: Annotated[InitiativeFilters, Query()]) -> 
 def initiative(key: str, request: Request):
     """Ett tiltak, etter nøkkel ("k8-videreutvikle-trainee-ordninger") eller nummer ("K8").
     Brukes nummeret av flere tiltak (L9), svarer vi 300 med alle."""
-    found = resolve_reference(request.app.state.assistant.all_initiatives(), key)
+    found = request.app.state.assistant.initiatives_by_reference(key)
     if not found:
         raise HTTPException(404, "Fant ikke tiltaket.")
     if len(found) > 1:

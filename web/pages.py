@@ -11,13 +11,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
-from assistant.initiatives import (
-    SORTS,
-    initiative_facets,
-    resolve_reference,
-    sort_initiatives,
-    sort_key,
-)
+from assistant.initiatives import SORTS, sort_initiatives, sort_key
 from ingest.organisations import register
 from ingest.splitter import split_sentences
 from web.api import client_key, initiative_out
@@ -183,8 +177,8 @@ def _facet_choices(facets: dict, filters: dict, shown: int) -> dict[str, list[di
     choices: dict[str, list[dict]] = {}
     for name, values in facets.items():
         chosen = filters.get(name)
-        if chosen and name in ("ansvarlig", "partner"):
-            chosen = (org.name if (org := reg.resolve(chosen)) else None) or chosen
+        org = reg.resolve(chosen) if chosen and name in ("ansvarlig", "partner") else None
+        chosen = org.name if org else chosen
         options = [
             dict(v, selected=bool(chosen) and sort_key(v["name"]) == sort_key(chosen))
             for v in values
@@ -204,7 +198,7 @@ def initiatives(request: Request):
     sort = request.query_params.get("sort")
     sort = sort if sort in SORTS else None
     found = sort_initiatives(assistant.initiatives(**filters), sort)
-    facets = initiative_facets(assistant.all_initiatives(), **filters)
+    facets = assistant.initiative_facets(**filters)
     active = {k: v for k, v in filters.items() if v}
     query = urlencode({**active, **({"sort": sort} if sort else {})})
     return render(
@@ -226,8 +220,7 @@ def initiatives(request: Request):
 @router.get("/tiltak/{key}", response_class=HTMLResponse)
 def initiative(request: Request, key: str):
     assistant = request.app.state.assistant
-    everything = assistant.all_initiatives()
-    found = resolve_reference(everything, key)
+    found = assistant.initiatives_by_reference(key)
     if not found:
         raise HTTPException(404)
     if len(found) > 1:  # an id used twice (L9): offer both
@@ -243,7 +236,7 @@ def initiative(request: Request, key: str):
     links = [
         other
         for link in ini.links
-        for other in everything
+        for other in assistant.all_initiatives()
         if other.id == link and other.document_id == ini.document_id and other.key != ini.key
     ]
     return render(
