@@ -299,8 +299,16 @@ class Assistant:
 
         return filter_initiatives(self.all_initiatives(), **filters)
 
-    def initiative(self, key: str) -> Initiative | None:
-        return next((i for i in self.all_initiatives() if i.key == key), None)
+    def initiatives_by_reference(self, ref: str) -> list[Initiative]:
+        """A key, or an id ("K8"; several initiatives when an id is used twice)."""
+        from assistant.initiatives import resolve_reference
+
+        return resolve_reference(self.all_initiatives(), ref)
+
+    def initiative_facets(self, **filters: str | None) -> dict[str, list[dict[str, object]]]:
+        from assistant.initiatives import initiative_facets
+
+        return initiative_facets(self.all_initiatives(), **filters)
 
     def initiatives_linking_to(self, initiative: Initiative) -> list[Initiative]:
         from assistant.initiatives import linking_to

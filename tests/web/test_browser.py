@@ -35,7 +35,12 @@ def _states(live_server):
         "dokumentleser": doc + "?passasje=x#side-3",
         "tiltak": "/tiltak",
         "tiltak filtrert": "/tiltak?partner=NAV",
+        "tiltak fasetter og sortering": "/tiltak?ansvarlig=fylkeskommunen&status=igangsatt"
+        "&sort=title",
+        "tiltak uten treff": "/tiltak?partner=KS&status=tas+ut",
         "tiltak detalj": "/tiltak/k4-sikre-digital-kompetanse",
+        "tiltak detalj med liste": "/tiltak/L7",
+        "tiltak L9-valg": "/tiltak/L9",
         "tilgjengelighet": "/tilgjengelighet",
         "last opp": "/admin",
         "tilbakemeldinger (ansatte)": "/admin/tilbakemeldinger",
@@ -80,27 +85,54 @@ def test_without_javascript_the_form_answers_and_citations_open_the_passage(nojs
 
 
 def test_without_javascript_the_initiative_filters_work_by_keyboard(nojs_page, live_server):
+    """Issue 16: the owner is chosen from the list of who is in the plans (with counts), the
+    status from its list; the submitted page shows the API's rows, and its counts hold."""
     import httpx
 
     page = nojs_page
     page.goto(live_server + "/tiltak")
     all_count = page.locator("#tiltak-tabell tbody tr").count()
     assert all_count == 41
-    page.get_by_label("Samarbeidspartner").fill("NAV")
-    page.get_by_label("Prioritering").select_option("lang sikt")
-    page.get_by_label("Samarbeidspartner").press("Enter")  # submits the real form
-    page.wait_for_url("**/tiltak?*partner=NAV*")
+    owner = page.get_by_label("Ansvarlig")
+    label = owner.locator("option", has_text="Innlandet fylkeskommune (").inner_text()
+    owner.select_option("Innlandet fylkeskommune")
+    page.get_by_label("Status").select_option("igangsatt")
+    page.get_by_role("button", name="Vis tiltak").press("Enter")  # submits the real form
+    page.wait_for_url("**/tiltak?*ansvarlig=Innlandet*")
     expected = httpx.get(
-        live_server + "/api/initiatives", params={"partner": "NAV", "prioritering": "lang sikt"}
+        live_server + "/api/initiatives",
+        params={"ansvarlig": "Innlandet fylkeskommune", "status": "igangsatt"},
     ).json()["initiatives"]
     rows = page.locator("#tiltak-tabell tbody tr")
-    assert 0 < rows.count() == len(expected) < all_count
+    assert 0 < rows.count() == len(expected) < int(label.split("(")[1].rstrip(")")) < all_count
     assert page.locator("#tiltak-tabell caption").inner_text() == f"{len(expected)} tiltak"
-    titles = rows.locator("a").all_inner_texts()
-    assert titles == [i["title"] for i in expected]
-    rows.locator("a").first.click()
+    assert rows.locator("a").all_inner_texts() == [i["title"] for i in expected]
+    assert rows.locator("td[data-label='Status']").all_inner_texts() == ["Igangsatt"] * len(
+        expected
+    )
+    # The chosen status shows the same count in its list as the rows shown.
+    chosen = page.get_by_label("Status").locator("option:checked").inner_text()
+    assert chosen == f"Igangsatt ({len(expected)})"
+    page.locator("#sortering").get_by_role("link", name="tittel").click()
+    page.wait_for_url("**sort=title*")
+    titles = page.locator("#tiltak-tabell tbody tr a").all_inner_texts()
+    norwegian = str.maketrans("æøå", "{|}")  # æ, ø, å after z
+    assert sorted(titles, key=lambda t: t.casefold().translate(norwegian)) == titles
+    assert len(titles) == len(expected)
+    page.locator("#tiltak-tabell tbody tr a").first.click()
     page.wait_for_url("**/tiltak/*")
-    assert page.locator("h1").inner_text().startswith(expected[0]["id"])
+    assert page.locator("h1").inner_text().split()[0] in {i["id"] for i in expected}
+
+
+def test_an_id_used_twice_offers_both_without_javascript(nojs_page, live_server):
+    page = nojs_page
+    response = page.goto(live_server + "/tiltak/L9")
+    assert response.status == 300
+    links = page.locator("main ul.choice-list a")
+    assert links.count() == 2
+    links.nth(1).click()
+    page.wait_for_url("**/tiltak/l9-*")
+    assert page.locator("h1").inner_text().startswith("L9 ")
 
 
 def test_keyboard_only_ask_then_focus_on_answer_and_tab_to_citations(page, live_server):
