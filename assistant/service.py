@@ -26,6 +26,26 @@ from ingest.models import Initiative, Passage
 log = logging.getLogger(__name__)
 
 EVIDENCE_PASSAGES = 3
+NUMBERED_CHAPTER = re.compile(r"^\d+(?:\.\d+)*\.?\s+(\S.*)$")
+# First words of chapters that are about the plan rather than a theme of it.
+FRONT_MATTER = frozenset(
+    {
+        "forord",
+        "innledning",
+        "innhold",
+        "innholdsfortegnelse",
+        "sammendrag",
+        "bakgrunn",
+        "velkommen",
+        "vedlegg",
+        "kilder",
+        "referanser",
+        "litteratur",
+        "handlingsprogram",
+        "handlingsdel",
+        "oppfølging",
+    }
+)
 
 
 class IndexUnavailable(Exception):
@@ -211,7 +231,7 @@ class Assistant:
             initiative=p.initiative,
             text=p.text,
             score=round(float(score), 6),
-            url=f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}",
+            url=passage_url(p),
             pdf_url=f"/dokumenter/{doc}/fil#page={p.page}",
             marks=marks(p.text, terms, state.loaded.lexical.vocabulary),
         )
@@ -243,6 +263,11 @@ class Assistant:
         passages.sort(key=lambda p: (p.page, p.char_start))
         return meta, passages
 
+    def passage(self, passage_id: str) -> Passage | None:
+        state = self._state_now()
+        idx = state.by_id.get(passage_id)
+        return None if idx is None else state.loaded.passages[idx]
+
     def document_file(self, document_id: str) -> Path | None:
         meta = self._state_now().loaded.documents.get(document_id)
         if meta is None:
@@ -252,14 +277,19 @@ class Assistant:
         return path if path.is_file() else None
 
     def themes(self, limit: int = 12) -> list[str]:
-        """Top-level sections of the plans (numbering dropped): what one can ask about."""
-        seen: dict[str, None] = {}
-        for p in self._state_now().loaded.passages:
-            top = p.section.split(" › ")[0]
-            name = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", top).strip()
-            if name and name != p.document_title:
-                seen.setdefault(name, None)
-        return list(seen)[:limit]
+        """What one can ask about: the initiatives' themes, then the plans' numbered chapters
+        (numbering dropped). Front matter ("Innledning", "Handlingsprogram") and unnumbered
+        headings such as slide titles ("Hva vet vi?") are left out."""
+        loaded = self._state_now().loaded
+        names = [i.theme for i in loaded.initiatives if i.theme]
+        for p in loaded.passages:
+            chapter = NUMBERED_CHAPTER.match(p.section.split(" › ")[0])
+            if chapter and chapter.group(1).split()[0].casefold() not in FRONT_MATTER:
+                names.append(chapter.group(1).strip())
+        seen: dict[str, str] = {}
+        for name in names:
+            seen.setdefault(name.casefold(), name)
+        return list(seen.values())[:limit]
 
     def all_initiatives(self) -> list[Initiative]:
         return list(self._state_now().loaded.initiatives)
@@ -284,6 +314,12 @@ class Assistant:
         from assistant.initiatives import linking_to
 
         return linking_to(self.all_initiatives(), initiative)
+
+
+def passage_url(p: Passage) -> str:
+    """The passage in the document reader, highlighted."""
+    doc = quote(p.document_id, safe="")
+    return f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}"
 
 
 def _lexical(passage: Passage) -> str:

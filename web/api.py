@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from assistant.feedback import COMMENT_MAX
 from assistant.initiatives import sort_initiatives
 from assistant.models import (
     AskRequest,
@@ -23,13 +24,22 @@ from assistant.models import (
     Status,
 )
 from web.csv_export import csv_response
+from web.security import RateLimiter
 
 router = APIRouter()
+# What to do about a bad field in POST /api/feedback (web/feedback.py).
+FEEDBACK_FIELDS = {
+    "useful": "useful må være true (svaret var nyttig) eller false (ikke nyttig).",
+    "comment": f"Kommentaren er for lang. Skriv høyst {COMMENT_MAX} tegn.",
+    "index_version": "Send med index_version slik den står i svaret (høyst 100 tegn).",
+    "citations": "citations må være en liste med høyst 50 passage_id-er fra svaret.",
+}
 
 
 def validation_message(exc: RequestValidationError) -> str:
     for error in exc.errors():
-        field = str(error.get("loc", ["", ""])[-1])
+        loc = error.get("loc", ())
+        field = next((part for part in reversed(loc) if isinstance(part, str)), "")
         kind = error.get("type", "")
         if field in ("question", "q") and kind in ("string_too_short", "missing"):
             return "Skriv et spørsmål (minst ett tegn)."
@@ -37,6 +47,8 @@ def validation_message(exc: RequestValidationError) -> str:
             return "Spørsmålet er for langt. Skriv høyst 500 tegn."
         if field == "k":
             return "k må være et heltall fra 1 til 20."
+        if field in FEEDBACK_FIELDS:
+            return FEEDBACK_FIELDS[field]
         if field == "status" and kind == "literal_error":
             return "status må være igangsatt, planlagt, løpende eller tas ut."
         if field == "sort" and kind == "literal_error":
@@ -48,14 +60,15 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "ukjent"
 
 
-def rate_limit(request: Request) -> None:
-    wait = request.app.state.limiter.check(client_key(request))
+def rate_limit(
+    request: Request,
+    limiter: RateLimiter | None = None,
+    message: str = "Du har stilt mange spørsmål på kort tid. Vent litt og prøv igjen.",
+) -> None:
+    """429 with Retry-After when this client is over the limit (default: the question limit)."""
+    wait = (limiter or request.app.state.limiter).check(client_key(request))
     if wait:
-        raise HTTPException(
-            429,
-            "Du har stilt mange spørsmål på kort tid. Vent litt og prøv igjen.",
-            headers={"Retry-After": str(wait)},
-        )
+        raise HTTPException(429, message, headers={"Retry-After": str(wait)})
 
 
 @router.post("/api/ask", response_model=AskResult, tags=["spørsmål"])

@@ -19,6 +19,8 @@ from web.markup import description_blocks
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
+# What the feedback form under an answer shows after a post (web/feedback.py).
+FEEDBACK_STATES = ("ja", "nei", "kommentar", "feil")
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -72,17 +74,25 @@ def _answer_context(request: Request, q: str | None):
 
 
 @router.get("/", response_class=HTMLResponse)
-def chat(request: Request, q: str | None = None):
+def chat(request: Request, q: str | None = None, tilbakemelding: str | None = None):
+    """The chat page; ``tilbakemelding`` (and ``id``) say which feedback was just given."""
+    feedback = tilbakemelding if tilbakemelding in FEEDBACK_STATES else None
+    return chat_page(request, q, feedback=feedback, feedback_id=request.query_params.get("id"))
+
+
+def chat_page(request: Request, q: str | None, status_code: int | None = None, **feedback):
+    """The chat page with the answer to ``q``; ``feedback`` is the state of its feedback form."""
     question, result, error, status = _answer_context(request, q)
     themes = request.app.state.assistant.themes() if result and not result.found else []
     response = render(
         request,
         "chat.html",
-        status_code=status,
+        status_code=status_code or status,
         question=question,
         result=result,
         error=error,
         themes=themes,
+        **feedback,
     )
     if status == 429:
         response.headers["Retry-After"] = "60"
@@ -251,15 +261,57 @@ def initiative(request: Request, key: str):
 
 
 @lru_cache(maxsize=1)
-def wcag_criteria() -> list[dict]:
-    return tomllib.loads((HERE / "data" / "wcag.toml").read_text("utf-8"))["criterion"]
+def wcag() -> dict:
+    """web/data/wcag.toml: the statement's dates, the known deviations and every criterion."""
+    return tomllib.loads((HERE / "data" / "wcag.toml").read_text("utf-8"))
+
+
+def criterion_status(criterion: dict, data: dict) -> str:
+    """samsvar, brudd (a known deviation), ikke_relevant, or unntatt (not in the regulation)."""
+    if criterion["id"] in data["statement"]["exempt"]:
+        return "unntatt"
+    if any(criterion["id"] in d["criteria"] for d in data.get("deviation", [])):
+        return "brudd"
+    if criterion["how"].startswith("Ikke relevant"):
+        return "ikke_relevant"
+    return "samsvar"
 
 
 @router.get("/tilgjengelighet", response_class=HTMLResponse)
 def accessibility(request: Request):
-    return render(request, "accessibility.html", criteria=wcag_criteria())
+    """The accessibility statement, in the structure of Digdir's (uustatus.no)."""
+    data = wcag()
+    t = request.state.t
+    statement = data["statement"]
+    criteria = [{**c, "status": criterion_status(c, data)} for c in data["criterion"]]
+    required = [c for c in criteria if c["status"] != "unntatt"]
+    names = {c["id"]: f"{c['id']} {c['name']}" for c in criteria}
+    deviations = [
+        {"key": d["key"], "criteria": [names[i] for i in d["criteria"]]}
+        for d in data.get("deviation", [])
+    ]
+    settings = request.app.state.settings
+    return render(
+        request,
+        "accessibility.html",
+        criteria=criteria,
+        total=len(required),
+        breaches=sum(c["status"] == "brudd" for c in required),
+        exempt=", ".join(statement["exempt"]),
+        deviations=deviations,
+        manual=[c for c in required if c["test"].startswith("Manuell")],
+        updated=t.long_date(statement["updated"]),
+        automated=t.long_date(statement["automated"]),
+        contact_email=settings.contact_email,
+        contact_url=settings.contact_url,
+    )
 
 
 @router.get("/om", response_class=HTMLResponse)
 def about(request: Request):
     return render(request, "about.html")
+
+
+@router.get("/favicon.ico")
+def favicon():
+    return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon")

@@ -267,3 +267,35 @@ def test_owner_and_partner_are_choices_with_counts(client):
     )
     assert '<select id="f-partner" name="partner">' in page
     assert re.search(r'<option value="KS">KS \(\d+\)</option>', page)
+
+
+def test_refusal_offers_themes_from_chapters_and_initiatives_not_slide_titles(client):
+    r = client.get("/", params={"q": "Når har svømmehallen åpent i helgene?"})
+    themes = re.findall(r"<li>([^<]+)</li>", r.text.split('class="themes"')[1].split("</ul>")[0])
+    assert "Kompetanse og livslang læring" in themes  # an initiative theme and a chapter
+    assert "Lokalsamfunn, møteplasser og kultur" in themes
+    assert len(themes) == len({t.casefold() for t in themes})
+    for theme in themes:
+        assert not theme.endswith(("?", "...", "…")), theme
+        assert not theme.startswith(("Hva ", "Velkommen", "Handlingsprogram")), theme
+
+
+def test_favicon_is_served_and_linked(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").text
+    assert '<link rel="icon" href="/favicon.ico"' in page
+    assert client.get("/static/favicon.svg").headers["content-type"].startswith("image/svg")
+
+
+def test_api_docs_page_loads_swagger_ui_from_this_app_without_inline_script(client):
+    r = client.get("/api/docs")
+    assert r.status_code == 200
+    assert "<script>" not in r.text and not re.search(r"\son[a-z]+=", r.text)
+    sources = re.findall(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"', r.text)
+    assert "/api/docs/ui/swagger-ui-bundle.js" in sources and "/static/api-docs.js" in sources
+    assert all(s.startswith("/") and not s.startswith("//") for s in sources), sources
+    for source in sources:
+        assert client.get(source).status_code == 200, source
+    assert "script-src 'self'" in r.headers["content-security-policy"]
