@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TRANSFORMERS_OFFLINE=1 \
     PLAN_INDEX_DIR=/data/index \
     PLAN_UPLOAD_DIR=/data/uploads \
+    PLAN_FEEDBACK_DB=/data/feedback.sqlite3 \
     PLAN_DOCS_DIR=/app/data/plans
 
 WORKDIR /app

@@ -1,6 +1,7 @@
-"""Initiatives as structured data: filters for the explorer, and questions the chat answers from
-the fields ("Hvilke tiltak har NAV ansvar for?", "Hva er K4?", "Hvilke satsinger har lang sikt?",
-"Hva er koblet til K4?")."""
+"""Initiatives as structured data: filters, facets, sorting and short addresses for the explorer,
+and questions the chat answers from the fields ("Hvilke tiltak har NAV ansvar for?", "Hva er
+K4?", "Hvilke satsinger har lang sikt?", "Hva er koblet til K4?"). Owners and partners are
+matched as organisations (``ingest.organisations``) everywhere."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.models import Initiative
-
-_ID = re.compile(r"\b([A-ZÆØÅ]{1,3}\d{1,3})\b")
+from ingest.organisations import name_matcher, register
 
 
 def _norm(text: str | None) -> str:
@@ -35,6 +35,11 @@ def _matches_text(ini: Initiative, q: str) -> bool:
     return all(word in haystack for word in _norm(q).split())
 
 
+def _names(names: list[str], value: str) -> bool:
+    matches = name_matcher(value)
+    return any(matches(name) for name in names)
+
+
 def filter_initiatives(
     initiatives: list[Initiative],
     q: str | None = None,
@@ -43,8 +48,11 @@ def filter_initiatives(
     ansvarlig: str | None = None,
     partner: str | None = None,
     prioritering: str | None = None,
+    status: str | None = None,
 ) -> list[Initiative]:
-    """Case-insensitive filters; organisations, themes and levels match by substring."""
+    """Case-insensitive filters. Owners and partners match as organisations (a canonical name,
+    an alias or any name, on whole words: "KS" never matches inside "landbruksorganisasjonene");
+    themes, levels and priorities by substring; status exactly."""
     out = []
     for ini in initiatives:
         if q and not _matches_text(ini, q):
@@ -53,14 +61,105 @@ def filter_initiatives(
             continue
         if niva and _norm(niva) not in _norm(ini.level):
             continue
-        if ansvarlig and not any(_norm(ansvarlig) in _norm(o) for o in ini.responsible):
+        if ansvarlig and not _names(ini.responsible, ansvarlig):
             continue
-        if partner and not any(_norm(partner) in _norm(o) for o in ini.partners):
+        if partner and not _names(ini.partners, partner):
             continue
         if prioritering and _norm(prioritering) not in _norm(ini.priority):
             continue
+        if status and _norm(status) != _norm(ini.status):
+            continue
         out.append(ini)
     return out
+
+
+FACETS = ("ansvarlig", "partner", "tema", "niva", "prioritering", "status")
+_HORIZONS = ("kort sikt", "middels sikt", "lang sikt")
+
+
+def _facet_candidates(initiatives: list[Initiative], facet: str) -> list[str]:
+    if facet in ("ansvarlig", "partner"):
+        reg = register()
+        names = {
+            canonical
+            for ini in initiatives
+            for name in (ini.responsible if facet == "ansvarlig" else ini.partners)
+            for canonical in reg.canonical_names(name)
+        }
+        # "relevante frivillige organisasjoner" is counted under "frivillige organisasjoner".
+        return [
+            n
+            for n in names
+            if reg.known(n) or not any(o != n and name_matcher(o)(n) for o in names)
+        ]
+    if facet == "prioritering":
+        return [h for h in _HORIZONS if any(h in _norm(i.priority) for i in initiatives)]
+    attribute = {"tema": "theme", "niva": "level", "status": "status"}[facet]
+    return list({v for i in initiatives if (v := getattr(i, attribute))})
+
+
+def initiative_facets(
+    initiatives: list[Initiative], **filters: str | None
+) -> dict[str, list[dict[str, object]]]:
+    """For each filter, its values with how many initiatives each gives together with the
+    other filters: the count is the length of the list that choosing the value shows."""
+    out: dict[str, list[dict[str, object]]] = {}
+    for facet in FACETS:
+        others = {k: v for k, v in filters.items() if k != facet}
+        within = filter_initiatives(initiatives, **others)
+        counted = (
+            {"name": name, "count": len(filter_initiatives(within, **{facet: name}))}
+            for name in _facet_candidates(within, facet)
+        )
+        out[facet] = sorted(
+            (c for c in counted if c["count"]),
+            key=lambda c: (-int(c["count"]), sort_key(str(c["name"]))),
+        )
+    return out
+
+
+def resolve_reference(initiatives: list[Initiative], ref: str) -> list[Initiative]:
+    """A key ("k8-videreutvikle-trainee-ordninger") or an id ("K8", "k8") → the initiatives it
+    names: one, several when an id is used twice (L9), or none."""
+    by_key = [i for i in initiatives if i.key == ref]
+    return by_key or [i for i in initiatives if i.id.upper() == ref.strip().upper()]
+
+
+_NORWEGIAN_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}"})  # after z, in that order
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical the Norwegian way: æ, ø, å after z."""
+    return " ".join(text.split()).casefold().translate(_NORWEGIAN_ORDER)
+
+
+def _id_key(ini: Initiative) -> tuple[str, int]:
+    m = re.match(r"([A-ZÆØÅ]+)(\d+)", ini.id)
+    return (m.group(1), int(m.group(2))) if m else (ini.id, 0)
+
+
+def _horizon(ini: Initiative) -> int:
+    found = [i for i, h in enumerate(_HORIZONS) if h in _norm(ini.priority)]
+    return min(found) if found else len(_HORIZONS)
+
+
+def _owner(ini: Initiative) -> str:
+    names = [n for r in ini.responsible for n in register().canonical_names(r)]
+    return sort_key(names[0]) if names else "\uffff"  # no owner last
+
+
+SORTS = {
+    "id": _id_key,
+    "title": lambda i: sort_key(i.title),
+    "owner": lambda i: (_owner(i), _id_key(i)),
+    "priority": lambda i: (_horizon(i), _id_key(i)),
+}
+
+
+def sort_initiatives(initiatives: list[Initiative], by: str | None) -> list[Initiative]:
+    """Plan order by default; "id" (A1, A2 … A12, K1 …), "title", "owner" (the first one's
+    organisation) or "priority" (short term first)."""
+    return sorted(initiatives, key=SORTS[by]) if by in SORTS else list(initiatives)
 
 
 def linking_to(initiatives: list[Initiative], target: Initiative) -> list[Initiative]:
@@ -81,10 +180,22 @@ class InitiativeMatch:
 _ASKS_FOR_INITIATIVES = re.compile(r"\b(tiltak|satsing(?:er|ar|ane|ene)?|prosjekt(?:er)?)\b", re.I)
 
 
-def _organisations(initiatives: list[Initiative]) -> list[str]:
+def _organisation_in(question: str, initiatives: list[Initiative]) -> str | None:
+    """The organisation a question names: a registered one by any of its names ("Hva har
+    fylkeskommunen ansvar for?"), else a capitalised owner or partner of the plans."""
+    reg = register()
+    named = reg.named_in(question)
+    if named:  # the longest mention wins
+        return max(
+            named, key=lambda o: max(len(m.group()) for m in o.pattern.finditer(question))
+        ).name
     names = {o for i in initiatives for o in (*i.responsible, *i.partners)}
     # Short, distinctive names first so "NAV" is found in "NAV Innlandet" questions too.
-    return sorted(names, key=len)
+    for name in sorted(names, key=len):
+        # Only named organisations (capitalised), not "arbeidslivet".
+        if len(name) >= 2 and name[0].isupper() and name_matcher(name)(question):
+            return name
+    return None
 
 
 def match_initiative_question(
@@ -125,21 +236,16 @@ def match_initiative_question(
         return InitiativeMatch(
             "priority", value, filter_initiatives(initiatives, prioritering=value)
         )
-    # Organisations named in the question: responsible ("ansvar") or partner ("deltar").
-    for name in _organisations(initiatives):
-        # Only named organisations (capitalised), not "kommuner" or "arbeidslivet".
-        if (
-            len(name) < 2
-            or not name[0].isupper()
-            or not re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", low)
-        ):
-            continue
-        if re.search(r"\bansvar", low):
-            found = filter_initiatives(initiatives, ansvarlig=name)
-            return InitiativeMatch("responsible", name, found) if found else None
-        if re.search(r"\b(deltar|delta|med\s+i|samarbeid|partner)", low):
-            found = filter_initiatives(initiatives, partner=name)
-            return InitiativeMatch("partner", name, found) if found else None
+    # An organisation named in the question: responsible ("ansvar") or partner ("deltar").
+    name = _organisation_in(q, initiatives)
+    if name is None:
+        return None
+    if re.search(r"\bansvar", low):
+        found = filter_initiatives(initiatives, ansvarlig=name)
+        return InitiativeMatch("responsible", name, found) if found else None
+    if re.search(r"\b(deltar|delta|med\s+i|samarbeid|partner)", low):
+        found = filter_initiatives(initiatives, partner=name)
+        return InitiativeMatch("partner", name, found) if found else None
     return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -43,24 +45,53 @@ class SearchResult(BaseModel):
     passages: list[Citation]
 
 
+Status = Literal["igangsatt", "planlagt", "løpende", "tas ut"]
+
+
 class InitiativeOut(BaseModel):
     key: str
     id: str
     title: str
     theme: str
     level: str
-    description: str
+    description: str = Field(description="Paragraphs and list items, one per line.")
     responsible: list[str]
     partners: list[str]
     links: list[str]
     priority: str
+    status: Status | None = Field(None, description="Read from the priority text.")
     document_id: str
     page: int
     passage_id: str | None = None
+    url: str = Field("", description="The initiative in the document reader.")
+    pdf_url: str = Field("", description="The original file at #page=N.")
 
 
 class InitiativeList(BaseModel):
     initiatives: list[InitiativeOut]
+
+
+class InitiativeChoice(BaseModel):
+    """An id used by more than one initiative (answered with status 300)."""
+
+    detail: str
+    id: str
+    keys: list[str]
+    initiatives: list[InitiativeOut]
+
+
+class FacetValue(BaseModel):
+    name: str
+    count: int = Field(description="Initiatives shown when this value is chosen.")
+
+
+class InitiativeFacets(BaseModel):
+    ansvarlig: list[FacetValue]
+    partner: list[FacetValue]
+    tema: list[FacetValue]
+    niva: list[FacetValue]
+    prioritering: list[FacetValue]
+    status: list[FacetValue]
 
 
 class Health(BaseModel):

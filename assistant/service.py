@@ -28,6 +28,27 @@ from ingest.splitter import split_sentences
 
 log = logging.getLogger(__name__)
 
+NUMBERED_CHAPTER = re.compile(r"^\d+(?:\.\d+)*\.?\s+(\S.*)$")
+# First words of chapters that are about the plan rather than a theme of it.
+FRONT_MATTER = frozenset(
+    {
+        "forord",
+        "innledning",
+        "innhold",
+        "innholdsfortegnelse",
+        "sammendrag",
+        "bakgrunn",
+        "velkommen",
+        "vedlegg",
+        "kilder",
+        "referanser",
+        "litteratur",
+        "handlingsprogram",
+        "handlingsdel",
+        "oppfølging",
+    }
+)
+
 
 class IndexUnavailable(Exception):
     """No usable index (none built yet, or every version damaged). The web answers 503."""
@@ -259,7 +280,7 @@ class Assistant:
             initiative=p.initiative,
             text=p.text,
             score=round(float(score), 6),
-            url=f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}",
+            url=passage_url(p),
             pdf_url=f"/dokumenter/{doc}/fil#page={p.page}",
             marks=marks(p.text, query.terms, state.loaded.lexical.vocabulary),
         )
@@ -291,6 +312,11 @@ class Assistant:
         passages.sort(key=lambda p: (p.page, p.char_start))
         return meta, passages
 
+    def passage(self, passage_id: str) -> Passage | None:
+        state = self._state_now()
+        idx = state.by_id.get(passage_id)
+        return None if idx is None else state.loaded.passages[idx]
+
     def document_file(self, document_id: str) -> Path | None:
         meta = self._state_now().loaded.documents.get(document_id)
         if meta is None:
@@ -300,14 +326,19 @@ class Assistant:
         return path if path.is_file() else None
 
     def themes(self, limit: int = 12) -> list[str]:
-        """Top-level sections of the plans (numbering dropped): what one can ask about."""
-        seen: dict[str, None] = {}
-        for p in self._state_now().loaded.passages:
-            top = p.section.split(" › ")[0]
-            name = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", top).strip()
-            if name and name != p.document_title:
-                seen.setdefault(name, None)
-        return list(seen)[:limit]
+        """What one can ask about: the initiatives' themes, then the plans' numbered chapters
+        (numbering dropped). Front matter ("Innledning", "Handlingsprogram") and unnumbered
+        headings such as slide titles ("Hva vet vi?") are left out."""
+        loaded = self._state_now().loaded
+        names = [i.theme for i in loaded.initiatives if i.theme]
+        for p in loaded.passages:
+            chapter = NUMBERED_CHAPTER.match(p.section.split(" › ")[0])
+            if chapter and chapter.group(1).split()[0].casefold() not in FRONT_MATTER:
+                names.append(chapter.group(1).strip())
+        seen: dict[str, str] = {}
+        for name in names:
+            seen.setdefault(name.casefold(), name)
+        return list(seen.values())[:limit]
 
     def all_initiatives(self) -> list[Initiative]:
         return list(self._state_now().loaded.initiatives)
@@ -317,13 +348,27 @@ class Assistant:
 
         return filter_initiatives(self.all_initiatives(), **filters)
 
-    def initiative(self, key: str) -> Initiative | None:
-        return next((i for i in self.all_initiatives() if i.key == key), None)
+    def initiatives_by_reference(self, ref: str) -> list[Initiative]:
+        """A key, or an id ("K8"; several initiatives when an id is used twice)."""
+        from assistant.initiatives import resolve_reference
+
+        return resolve_reference(self.all_initiatives(), ref)
+
+    def initiative_facets(self, **filters: str | None) -> dict[str, list[dict[str, object]]]:
+        from assistant.initiatives import initiative_facets
+
+        return initiative_facets(self.all_initiatives(), **filters)
 
     def initiatives_linking_to(self, initiative: Initiative) -> list[Initiative]:
         from assistant.initiatives import linking_to
 
         return linking_to(self.all_initiatives(), initiative)
+
+
+def passage_url(p: Passage) -> str:
+    """The passage in the document reader, highlighted."""
+    doc = quote(p.document_id, safe="")
+    return f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}"
 
 
 def _lexical(passage: Passage) -> str:

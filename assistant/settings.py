@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -80,6 +80,28 @@ class Settings(BaseSettings):
     index_poll_s: float = Field(
         2.0, gt=0, description="How often the server looks for a new index."
     )
+
+    # Feedback and the accessibility statement
+    feedback_db: Path = Field(
+        Path("data/feedback.sqlite3"), description="SQLite database of answer feedback."
+    )
+    feedback_days: int = Field(90, ge=1, description="Days feedback is kept, then deleted.")
+    contact_email: str = Field("", description="E-mail for reporting accessibility barriers.")
+    contact_url: str = Field("", description="Web page for reporting barriers (https://…).")
+
+    @field_validator("contact_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("PLAN_CONTACT_URL må begynne med https:// (eller http://).")
+        return value
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email_address(cls, value: str) -> str:
+        if value and (value.count("@") != 1 or any(c.isspace() or c in "<>\"'" for c in value)):
+            raise ValueError("PLAN_CONTACT_EMAIL må være én e-postadresse, som post@kommune.no.")
+        return value
 
     def model_path(self) -> str:
         from index.model_setup import resolve_model_path

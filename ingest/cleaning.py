@@ -146,6 +146,9 @@ def join_lines(lines: list[str]) -> str:
 
 
 _TERMINAL = (".", "!", "?", ":", "…")
+# Words no sentence ends with: a line ending in one runs on ("… sammen med Høyskolen i" /
+# "Innlandet/Østlandsforskning").
+_RUNS_ON = re.compile(r"\b(?:i|til|og|eller|med|for|av|på|om|som|at|fra|frå|ved|mot|en|et|ei)$")
 
 
 def join_paragraphs(lines: list[str], width: int | None = None) -> str:
@@ -153,6 +156,9 @@ def join_paragraphs(lines: list[str], width: int | None = None) -> str:
 
     A line ends a paragraph when it is clearly shorter than a full line and either closes a
     sentence or is followed by a line that starts like a new one (capital letter, bullet).
+    A line ending in "i", "til", "og" … runs on. A list whose bullets the PDF lost keeps its
+    items apart: after a line ending in ":", each short line is an item of its own
+    ("innenfor:" / "kompetanse og livslang læring" / …).
     ``width`` is the length of a full line on the page (default: the longest line given).
     """
     lines = [ln.strip() for ln in lines if ln.strip()]
@@ -160,11 +166,20 @@ def join_paragraphs(lines: list[str], width: int | None = None) -> str:
         return ""
     width = width or max(len(ln) for ln in lines)
     paragraphs: list[list[str]] = [[]]
+    in_list = False
     for i, line in enumerate(lines):
         paragraphs[-1].append(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
         short = len(line) < 0.75 * width
         starts_new = bool(nxt) and (nxt[0].isupper() or nxt[0] in "•–-►→*")
-        if nxt and short and not line.endswith("-") and (line.endswith(_TERMINAL) or starts_new):
+        opens_list = line.endswith(":") and bool(nxt) and len(nxt) < 0.75 * width
+        item_ends = in_list and short and len(paragraphs[-1]) == 1
+        in_list = opens_list or item_ends
+        if (
+            nxt
+            and not line.endswith("-")
+            and not _RUNS_ON.search(line)
+            and (opens_list or item_ends or (short and (line.endswith(_TERMINAL) or starts_new)))
+        ):
             paragraphs.append([])
     return "\n".join(join_lines(p) for p in paragraphs if p)

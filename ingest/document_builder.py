@@ -30,7 +30,7 @@ def paragraph_blocks(pages: list[Page]) -> list[Block]:
     return [Block(path=[], parts=[(p.number, ln.text)]) for p in pages for ln in p.lines]
 
 
-def _block_text(block: Block) -> tuple[str, list[tuple[int, int]]]:
+def block_text(block: Block) -> tuple[str, list[tuple[int, int]]]:
     """The block's running text and where each page's part starts in it."""
     text = ""
     starts: list[tuple[int, int]] = []
@@ -81,7 +81,7 @@ def build_document(
     for block in blocks:
         section = SECTION_SEPARATOR.join(block.path) or title
         initiative = next((i for h in reversed(block.path) if (i := initiative_id(h))), None)
-        text, starts = _block_text(block)
+        text, starts = block_text(block)
         for piece in pack(text, count_tokens, max_tokens, max_chars, overlap_sentences):
             page = _page_at(starts, piece.start)
             page_text = page_texts.get(page, "")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ingest.document_builder import slugify
+from ingest.document_builder import block_text, slugify
 from ingest.headings import NUMBERED, initiative_id
+from ingest.initiative_status import status_of
 from ingest.models import Block, Initiative
+from ingest.organisations import Register, register
 
 FIELDS = {
     "responsible": r"Ansvarle?[gi]g?e?|Ansvar",
@@ -31,34 +33,76 @@ _ID = re.compile(r"\b([A-ZÆØÅ]{1,3}\d{1,3})\b")
 def split_organisations(text: str) -> list[str]:
     """ "Innlandet fylkeskommune, Statsforvalteren, kommunene og voksenopplæringssentrene"
     → four names. " og " splits only the last item of a comma list or a two-name list, and not
-    inside a unit ("Innlandet fylkeskommune ved Næring og internasjonalt samarbeid"). Prose
-    "A i samarbeid med B" names both A and B."""
+    inside a unit ("Innlandet fylkeskommune ved Næring og internasjonalt samarbeid") or a list
+    of places ("Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)"). Prose
+    "A i samarbeid med B" names both A and B; prose after the list is not a name. Two known
+    names without a comma between them are two names."""
+    reg = register()
     text = " ".join(text.split()).strip(" .;")
-    text = re.sub(r"(\w)- (?=[A-ZÆØÅ])", r"\1-", text)  # "Nord- Gudbrandsdalen" wrapped
+    # A word wrapped at its hyphen: "Nord- Gudbrandsdalen", "Kongsvinger- regionene".
+    text = re.sub(r"(\w)- (?!(?:og|eller|samt|til)\b)(?=\w)", r"\1-", text)
     names: list[str] = []
-    for chunk in re.split(r"\s+i\s+samarbeid\s+med\s+", text):
-        names.extend(_split_list(chunk))
-    return list(dict.fromkeys(names))
+    for chunk in re.split(r"\s+i\s+samarbeid\s+med\s+", _without_prose(text)):
+        names.extend(_split_list(chunk, reg))
+    return list(dict.fromkeys(n for name in names for n in reg.split_run_together(name)))
 
 
-def _split_list(text: str) -> list[str]:
-    # A sentence after the list is prose, not a name ("… regionene. Det kan også …").
+# Words that make a list item a clause ("… fylkeskommunen ønsker å følge prosjektet").
+_VERB = re.compile(
+    r"\b(?:ønsker|ønskjer|skal|vil|kan|bør|må|er|blir|vert|har|får|følger|deltar)\b|\bå\s+\w",
+    re.IGNORECASE,
+)
+
+
+def _without_prose(text: str) -> str:
+    """The list without the prose after it: a new sentence ("… regionene. Det kan også …") or
+    a clause after a dash ("… selskaper – Statsforvalteren og fylkeskommunen ønsker å …")."""
     text = re.split(r"(?<=[^\W\d_]{3})\.\s+(?=[A-ZÆØÅ])", text, maxsplit=1)[0]
+    for dash in re.finditer(r"\s[–—-]\s", text):
+        if _VERB.search(text[dash.end() :]):
+            return text[: dash.start()]
+    return text
+
+
+def _places(text: str, reg: Register) -> bool:
+    """Only places: "Gjøvik", "Ålesund og Trondheim (Sit)", "Valdres, Nord-Østerdal"."""
+    return all(reg.is_place(p) for p in re.split(r",\s*|\s+og\s+", text))
+
+
+def _join_places(parts: list[str], sep: str, reg: Register) -> list[str]:
+    """Rejoin "X i A" + "B" (+ "C") where B and C are more places of X's list; the list is
+    closed by its "og"."""
+    out: list[str] = []
+    for part in parts:
+        _, i, tail = out[-1].rpartition(" i ") if out else ("", "", "")
+        if i and " og " not in tail and _places(tail, reg) and _places(part, reg):
+            out[-1] += sep + part
+        else:
+            out.append(part)
+    return out
+
+
+def _split_list(text: str, reg: Register) -> list[str]:
     text = text.strip(" .;,")
     names: list[str] = []
     # "Elverum-, Gjøvik- og Lillehammer-regionene" is one name: no split after "-,".
-    for item in (p.strip() for p in re.split(r"(?<!-)\s*[,;]\s*", text)):
-        pieces = [p for p in re.split(r"\s+(?:og|samt)\s+", item) if p]
+    items = [p.strip() for p in re.split(r"(?<!-)\s*[,;]\s*", text) if p.strip()]
+    for item in _join_places(items, ", ", reg):
+        if _VERB.search(item):  # a clause: the list has ended
+            break
+        pieces = _join_places(re.split(r"(?<!-)\s+(?:og|samt)\s+", item), " og ", reg)
         splittable = (
             len(pieces) > 1
-            and all(len(p.split()) <= 5 for p in pieces)
-            and not any(p.endswith("-") for p in pieces)  # "Natur- og Kulturpark"
             and " ved " not in f" {item} "  # "fylkeskommunen ved Næring og samarbeid"
             # "offentlige og private arbeidsgivere": a bare adjective shares the noun.
             and not (re.fullmatch(r"[a-zæøå]+e", pieces[0]) and len(pieces[1].split()) > 1)
         )
         names.extend(pieces if splittable else [re.sub(r"^(?:og|samt)\s+", "", item)])
-    return [n for n in names if n]
+    return [n for n in names if n and not _OTHERS.fullmatch(n)]
+
+
+# "… og andre", "m.fl.": others, not a name.
+_OTHERS = re.compile(r"(?:andre|flere|fleire|m\.\s?fl\.?|mfl\.?|osv\.?)", re.IGNORECASE)
 
 
 def _slug(text: str) -> str:
@@ -79,15 +123,20 @@ def _strip_number(heading: str) -> str:
     return m.group(2).strip() if m else heading.strip()
 
 
+def _paragraphs(text: str) -> str:
+    """Paragraphs (and list items) one per line, each with single spaces."""
+    return "\n".join(p for p in (" ".join(line.split()) for line in text.split("\n")) if p)
+
+
 def _fields(text: str) -> tuple[str, dict[str, list[str]]]:
     """The description before the first label, and every value of each label.
 
     A label used more than once lists sub-items ("Strategi A (PDF) Ansvarlig: X" "Strategi B
     (PDF) Ansvarlig: Y"); then each value ends with its line, and what follows is the next
-    item's title, not part of the value."""
+    item's title: a list item of the description, not part of the value."""
     matches = list(_LABEL.finditer(text))
     if not matches:
-        return " ".join(text.split()), {}
+        return _paragraphs(text), {}
     description = text[: matches[0].start()]
     counts: dict[str, int] = {}
     for m in matches:
@@ -98,9 +147,10 @@ def _fields(text: str) -> tuple[str, dict[str, list[str]]]:
         name = m.lastgroup or ""
         value = text[m.end() : end]
         if counts[name] > 1:
-            value = value.strip(" ").split("\n", 1)[0]
+            value, _, next_title = value.strip().partition("\n")
+            description += "\n" + next_title
         values.setdefault(name, []).append(" ".join(value.split()).strip(" ."))
-    return " ".join(description.split()), values
+    return _paragraphs(description), values
 
 
 def extract_initiatives(document_id: str, blocks: list[Block]) -> list[Initiative]:
@@ -122,8 +172,9 @@ def extract_initiatives(document_id: str, blocks: list[Block]) -> list[Initiativ
             if max(deepest) < 2:  # no level heading: "5.1 Tema" › "K1 …"
                 theme, level = _strip_number(numbered[-1]), ""
         title = heading[len(ini_id) :].strip(" -–:")
-        description, values = _fields(block.text)
+        description, values = _fields(block_text(block)[0])
         links_text = " ".join(values.get("links", []))
+        priority = "; ".join(values.get("priority", []))
         key = f"{ini_id}-{_slug(title)[:40].rstrip('-')}".lower()
         while key in keys:
             key += "-2"
@@ -135,13 +186,14 @@ def extract_initiatives(document_id: str, blocks: list[Block]) -> list[Initiativ
                 title=title,
                 theme=theme,
                 level=level,
-                description=" ".join(description.split()),
+                description=description,
                 responsible=_organisations(values.get("responsible", [])),
                 partners=_organisations(values.get("partners", [])),
                 links=split_links(links_text, ini_id),
-                priority="; ".join(values.get("priority", [])),
+                priority=priority,
                 document_id=document_id,
                 page=block.page,
+                status=status_of(priority),
             )
         )
     return found

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ingest.initiative_status import status_of
+
 
 @dataclass
 class Line:
@@ -67,12 +69,15 @@ class Initiative:
     document_id: str
     page: int
     passage_id: str | None = None
+    status: str | None = None  # "igangsatt" | "planlagt" | "løpende" | "tas ut"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Initiative:
+        if "status" not in data:  # an index written before initiatives had a status
+            data = {**data, "status": status_of(data.get("priority"))}
         return cls(**data)
 
 

@@ -31,6 +31,16 @@ def _no_network(monkeypatch, request):
     monkeypatch.setattr(socket.socket, "connect", guarded)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _feedback_outside_the_work_tree(tmp_path_factory):
+    """Apps built in tests store feedback in a temporary database, never in data/."""
+    patch = pytest.MonkeyPatch()
+    path = tmp_path_factory.mktemp("feedback") / "feedback.sqlite3"
+    patch.setenv("PLAN_FEEDBACK_DB", str(path))
+    yield path
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def real_embedder():
     from assistant.settings import Settings

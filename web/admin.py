@@ -135,16 +135,15 @@ def _documents(request: Request) -> list:
         return []
 
 
-def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
+def render_with_csrf(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    """A staff page under /admin: a CSRF token in the form (``csrf``) and in a cookie, no cache."""
     token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
     response = render(
         request,
-        "admin.html",
+        template,
         status_code=status,
         enabled=bool(request.app.state.settings.admin_token),
         csrf=token,
-        documents=_documents(request),
-        max_mb=request.app.state.settings.max_upload_mb,
         **context,
     )
     response.set_cookie(
@@ -154,6 +153,25 @@ def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
     return response
 
 
+def check_staff_form(request: Request, form: FormData, what: str = "Opplasting") -> None:
+    """A staff form must carry the page's CSRF token (403) and the admin token (401/403)."""
+    field, token = form.get("csrf"), form.get("token")
+    if not csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None):
+        raise UploadRejected(403, request.state.t("admin_csrf_error"), "csrf")
+    check_token(request.app.state.settings, token if isinstance(token, str) else None, what)
+
+
+def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
+    return render_with_csrf(
+        request,
+        "admin.html",
+        status,
+        documents=_documents(request),
+        max_mb=request.app.state.settings.max_upload_mb,
+        **context,
+    )
+
+
 @router.get("/admin", include_in_schema=False)
 def admin(request: Request) -> HTMLResponse:
     return _admin_page(request)
@@ -161,14 +179,9 @@ def admin(request: Request) -> HTMLResponse:
 
 @router.post("/admin", include_in_schema=False)
 async def admin_upload(request: Request) -> HTMLResponse:
-    t = request.state.t
     try:
         form = await _form(request)
-        field = form.get("csrf")
-        if not csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None):
-            raise UploadRejected(403, t("admin_csrf_error"), "csrf")
-        token = form.get("token")
-        check_token(request.app.state.settings, token if isinstance(token, str) else None)
+        check_staff_form(request, form)
         result = await _ingest(request, form)
     except UploadRejected as exc:
         field_id = "fil" if exc.reason not in ("bad_token", "upload_disabled", "csrf") else "nokkel"

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from assistant.feedback import COMMENT_MAX
+from assistant.initiatives import sort_initiatives
 from assistant.models import (
     AskRequest,
     AskResult,
     Health,
+    InitiativeChoice,
+    InitiativeFacets,
     InitiativeList,
     InitiativeOut,
     SearchResult,
+    Status,
 )
 from web.csv_export import csv_response
+from web.security import RateLimiter
 
 router = APIRouter()
+# What to do about a bad field in POST /api/feedback (web/feedback.py).
+FEEDBACK_FIELDS = {
+    "useful": "useful må være true (svaret var nyttig) eller false (ikke nyttig).",
+    "comment": f"Kommentaren er for lang. Skriv høyst {COMMENT_MAX} tegn.",
+    "index_version": "Send med index_version slik den står i svaret (høyst 100 tegn).",
+    "citations": "citations må være en liste med høyst 50 passage_id-er fra svaret.",
+}
 
 
 def validation_message(exc: RequestValidationError) -> str:
     for error in exc.errors():
-        field = str(error.get("loc", ["", ""])[-1])
+        loc = error.get("loc", ())
+        field = next((part for part in reversed(loc) if isinstance(part, str)), "")
         kind = error.get("type", "")
         if field in ("question", "q") and kind in ("string_too_short", "missing"):
             return "Skriv et spørsmål (minst ett tegn)."
@@ -32,6 +47,12 @@ def validation_message(exc: RequestValidationError) -> str:
             return "Spørsmålet er for langt. Skriv høyst 500 tegn."
         if field == "k":
             return "k må være et heltall fra 1 til 20."
+        if field in FEEDBACK_FIELDS:
+            return FEEDBACK_FIELDS[field]
+        if field == "status" and kind == "literal_error":
+            return "status må være igangsatt, planlagt, løpende eller tas ut."
+        if field == "sort" and kind == "literal_error":
+            return "sort må være id, title, owner eller priority."
     return "Forespørselen er ugyldig. Sjekk feltene og prøv igjen."
 
 
@@ -39,14 +60,15 @@ def client_key(request: Request) -> str:
     return request.client.host if request.client else "ukjent"
 
 
-def rate_limit(request: Request) -> None:
-    wait = request.app.state.limiter.check(client_key(request))
+def rate_limit(
+    request: Request,
+    limiter: RateLimiter | None = None,
+    message: str = "Du har stilt mange spørsmål på kort tid. Vent litt og prøv igjen.",
+) -> None:
+    """429 with Retry-After when this client is over the limit (default: the question limit)."""
+    wait = (limiter or request.app.state.limiter).check(client_key(request))
     if wait:
-        raise HTTPException(
-            429,
-            "Du har stilt mange spørsmål på kort tid. Vent litt og prøv igjen.",
-            headers={"Retry-After": str(wait)},
-        )
+        raise HTTPException(429, message, headers={"Retry-After": str(wait)})
 
 
 @router.post("/api/ask", response_model=AskResult, tags=["spørsmål"])
@@ -82,7 +104,9 @@ def healthz(request: Request):
 
 
 class InitiativeFilters(BaseModel):
-    """Filters of the initiative list; text matches are case-insensitive substrings."""
+    """Filters of the initiative list. Owners and partners match as organisations: a canonical
+    name, an alias ("fylkeskommunen", "HINN") or any name, on whole words. Theme, level and
+    priority match case-insensitive substrings."""
 
     q: str | None = Field(None, max_length=200, description="Fritekst i alle felt.")
     tema: str | None = Field(None, max_length=200)
@@ -90,10 +114,18 @@ class InitiativeFilters(BaseModel):
     ansvarlig: str | None = Field(None, max_length=200)
     partner: str | None = Field(None, max_length=200)
     prioritering: str | None = Field(None, max_length=200)
+    status: Status | None = None
 
 
-def filtered_initiatives(request: Request, filters: Annotated[InitiativeFilters, Query()]):
-    return request.app.state.assistant.initiatives(**filters.model_dump())
+Sort = Literal["id", "title", "owner", "priority"]
+
+
+def filtered_initiatives(
+    request: Request,
+    filters: Annotated[InitiativeFilters, Query()],
+    sort: Annotated[Sort | None, Query(description="Plan order when left out.")] = None,
+):
+    return sort_initiatives(request.app.state.assistant.initiatives(**filters.model_dump()), sort)
 
 
 FilteredInitiatives = Annotated[list, Depends(filtered_initiatives)]
@@ -101,18 +133,27 @@ FilteredInitiatives = Annotated[list, Depends(filtered_initiatives)]
 
 def initiative_out(ini) -> InitiativeOut:
     fields = InitiativeOut.model_fields
-    return InitiativeOut(**{k: v for k, v in ini.to_dict().items() if k in fields})
+    doc = quote(ini.document_id, safe="")
+    pid = quote(ini.passage_id or "", safe="")
+    return InitiativeOut(
+        **{k: v for k, v in ini.to_dict().items() if k in fields},
+        url=f"/dokumenter/{doc}?passasje={pid}#passasje-{pid}"
+        if pid
+        else f"/dokumenter/{doc}#side-{ini.page}",
+        pdf_url=f"/dokumenter/{doc}/fil#page={ini.page}",
+    )
 
 
 @router.get("/api/initiatives", response_model=InitiativeList, tags=["tiltak"])
 def initiatives(found: FilteredInitiatives) -> InitiativeList:
-    """Tiltak filtrert på fritekst, tema, nivå, ansvarlig, partner og prioritering."""
+    """Tiltak filtrert på fritekst, tema, nivå, ansvarlig, partner, prioritering og status."""
     return InitiativeList(initiatives=[initiative_out(i) for i in found])
 
 
 @router.get("/api/initiatives.csv", tags=["tiltak"])
-def initiatives_csv(found: FilteredInitiatives) -> Response:
+def initiatives_csv(found: FilteredInitiatives, request: Request) -> Response:
     """De samme tiltakene som CSV (semikolon-separert, UTF-8 med BOM for Excel)."""
+    site = str(request.base_url).rstrip("/")
     header = [
         "nr",
         "tittel",
@@ -124,28 +165,58 @@ def initiatives_csv(found: FilteredInitiatives) -> Response:
         "prioritering",
         "dokument",
         "side",
+        "beskrivelse",
+        "status",
+        "lenke",
+        "pdf-lenke",
     ]
     rows = (
         [
-            i.id,
-            i.title,
-            i.theme,
-            i.level,
-            "; ".join(i.responsible),
-            "; ".join(i.partners),
-            "; ".join(i.links),
-            i.priority,
-            i.document_id,
-            i.page,
+            o.id,
+            o.title,
+            o.theme,
+            o.level,
+            "; ".join(o.responsible),
+            "; ".join(o.partners),
+            "; ".join(o.links),
+            o.priority,
+            o.document_id,
+            o.page,
+            o.description,
+            o.status,
+            site + o.url,
+            site + o.pdf_url,
         ]
-        for i in found
+        for o in map(initiative_out, found)
     )
     return csv_response(header, rows, "tiltak.csv")
 
 
-@router.get("/api/initiatives/{key}", response_model=InitiativeOut, tags=["tiltak"])
-def initiative(key: str, request: Request) -> InitiativeOut:
-    found = request.app.state.assistant.initiative(key)
-    if found is None:
+@router.get("/api/initiatives/facets", response_model=InitiativeFacets, tags=["tiltak"])
+def facets(request: Request, filters: Annotated[InitiativeFilters, Query()]) -> InitiativeFacets:
+    """Hvem som er med i planene: verdiene for hvert filter med antall tiltak hver gir sammen
+    med de andre filtrene (antallet er lengden på listen verdien gir)."""
+    return InitiativeFacets(**request.app.state.assistant.initiative_facets(**filters.model_dump()))
+
+
+@router.get(
+    "/api/initiatives/{key}",
+    response_model=InitiativeOut,
+    responses={300: {"model": InitiativeChoice, "description": "Nummeret brukes av flere."}},
+    tags=["tiltak"],
+)
+def initiative(key: str, request: Request):
+    """Ett tiltak, etter nøkkel ("k8-videreutvikle-trainee-ordninger") eller nummer ("K8").
+    Brukes nummeret av flere tiltak (L9), svarer vi 300 med alle."""
+    found = request.app.state.assistant.initiatives_by_reference(key)
+    if not found:
         raise HTTPException(404, "Fant ikke tiltaket.")
-    return initiative_out(found)
+    if len(found) > 1:
+        choice = InitiativeChoice(
+            detail=f"{len(found)} tiltak har nummeret {found[0].id}. Velg ett av dem.",
+            id=found[0].id,
+            keys=[i.key for i in found],
+            initiatives=[initiative_out(i) for i in found],
+        )
+        return JSONResponse(choice.model_dump(), status_code=300)
+    return initiative_out(found[0])

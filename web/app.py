@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from assistant.service import Assistant, IndexUnavailable
 from assistant.settings import Settings, get_settings
-from web import admin, api, pages
+from web import admin, api, api_docs, feedback, pages
 from web.i18n import COOKIE, LANGUAGES, Translator, pick_language
 from web.markup import answer_segments, marked_segments
 from web.security import RateLimiter, SecurityHeaders
@@ -32,9 +32,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         title="Planassistenten",
         description="Spør norske plandokumenter og få svar med kilder og sidetall.",
         version="1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # web/api_docs.py serves Swagger UI from this app
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=feedback.lifespan,
     )
     app.state.settings = settings
     app.state.assistant = assistant
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         marked_segments=marked_segments, answer_segments=answer_segments, languages=LANGUAGES
     )
     app.state.templates = templates
+    feedback.install(app)
 
     app.add_middleware(UploadSizeLimit, limit=body_limit(settings))
     app.add_middleware(SecurityHeaders)
@@ -64,8 +66,13 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         return response
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount(
+        api_docs.SWAGGER_UI_URL, StaticFiles(directory=api_docs.SWAGGER_UI_DIR), name="swagger-ui"
+    )
     app.include_router(api.router)
     app.include_router(admin.router)
+    app.include_router(api_docs.router)
+    app.include_router(feedback.router)
     app.include_router(pages.router)
 
     def wants_json(request: Request) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,10 @@ class Translator:
     def __call__(self, key: str, **values: object) -> str:
         text = self._strings.get(key) or catalogue(DEFAULT).get(key, key)
         return text.format(**values) if values else text
+
+    def long_date(self, day: date) -> str:
+        """A date the Norwegian way: «30. november 2026»."""
+        return f"{day.day}. {self('months').split(',')[day.month - 1]} {day.year}"
 
 
 def pick_language(query_lang: str | None, cookie_lang: str | None) -> str:

@@ -36,3 +36,27 @@ def answer_segments(answer: str) -> list[tuple[str, int | None]]:
     if pos < len(answer):
         out.append((answer[pos:], None))
     return out
+
+
+def _list_item(paragraph: str) -> bool:
+    """Short, and one phrase or sentence: "kompetanse og livslang læring"."""
+    return len(paragraph) <= 200 and not re.search(r"[.!?]\s+\S", paragraph)
+
+
+def description_blocks(text: str) -> list[tuple[str, str | list[str]]]:
+    """An initiative's description as ("p", paragraph) and ("ul", [items]): two or more short
+    lines after a paragraph ending in ":" are the list it introduces."""
+    paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
+    blocks: list[tuple[str, str | list[str]]] = []
+    i = 0
+    while i < len(paragraphs):
+        blocks.append(("p", paragraphs[i]))
+        i += 1
+        if blocks[-1][1].endswith(":"):
+            j = i
+            while j < len(paragraphs) and _list_item(paragraphs[j]):
+                j += 1
+            if j - i >= 2:
+                blocks.append(("ul", paragraphs[i:j]))
+                i = j
+    return blocks

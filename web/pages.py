@@ -11,11 +11,16 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from assistant.initiatives import SORTS, sort_initiatives, sort_key
+from ingest.organisations import register
 from ingest.splitter import split_sentences
 from web.api import client_key, initiative_out
+from web.markup import description_blocks
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
+# What the feedback form under an answer shows after a post (web/feedback.py).
+FEEDBACK_STATES = ("ja", "nei", "kommentar", "feil")
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -69,17 +74,25 @@ def _answer_context(request: Request, q: str | None):
 
 
 @router.get("/", response_class=HTMLResponse)
-def chat(request: Request, q: str | None = None):
+def chat(request: Request, q: str | None = None, tilbakemelding: str | None = None):
+    """The chat page; ``tilbakemelding`` (and ``id``) say which feedback was just given."""
+    feedback = tilbakemelding if tilbakemelding in FEEDBACK_STATES else None
+    return chat_page(request, q, feedback=feedback, feedback_id=request.query_params.get("id"))
+
+
+def chat_page(request: Request, q: str | None, status_code: int | None = None, **feedback):
+    """The chat page with the answer to ``q``; ``feedback`` is the state of its feedback form."""
     question, result, error, status = _answer_context(request, q)
     themes = request.app.state.assistant.themes() if result and not result.found else []
     response = render(
         request,
         "chat.html",
-        status_code=status,
+        status_code=status_code or status,
         question=question,
         result=result,
         error=error,
         themes=themes,
+        **feedback,
     )
     if status == 429:
         response.headers["Retry-After"] = "60"
@@ -154,30 +167,62 @@ def document_file(request: Request, document_id: str):
     )
 
 
-FILTERS = ("q", "tema", "niva", "ansvarlig", "partner", "prioritering")
+FILTERS = ("q", "tema", "niva", "ansvarlig", "partner", "prioritering", "status")
+STATUS_KEYS = {
+    "igangsatt": "initiative_status_started",
+    "planlagt": "initiative_status_planned",
+    "løpende": "initiative_status_ongoing",
+    "tas ut": "initiative_status_removed",
+}
+
+
+def _status_labels(request: Request) -> dict[str, str]:
+    return {status: request.state.t(key) for status, key in STATUS_KEYS.items()}
+
+
+def _facet_choices(facets: dict, filters: dict, shown: int) -> dict[str, list[dict]]:
+    """Each filter's values with counts, the chosen one marked; a chosen value the facets do
+    not list (typed in a link, "fylkeskommunen") is shown as the organisation it names."""
+    reg = register()
+    choices: dict[str, list[dict]] = {}
+    for name, values in facets.items():
+        chosen = filters.get(name)
+        org = reg.resolve(chosen) if chosen and name in ("ansvarlig", "partner") else None
+        chosen = org.name if org else chosen
+        options = [
+            dict(v, selected=bool(chosen) and sort_key(v["name"]) == sort_key(chosen))
+            for v in values
+        ]
+        if chosen and not any(o["selected"] for o in options):
+            options.append({"name": chosen, "count": shown, "selected": True})
+        if name in ("ansvarlig", "partner", "tema", "niva"):
+            options.sort(key=lambda o: sort_key(o["name"]))
+        choices[name] = options
+    return choices
 
 
 @router.get("/tiltak", response_class=HTMLResponse)
 def initiatives(request: Request):
     assistant = request.app.state.assistant
     filters = {k: (request.query_params.get(k) or "").strip()[:200] or None for k in FILTERS}
-    everything = assistant.all_initiatives()
-    found = assistant.initiatives(**filters)
-    choices = {
-        "tema": sorted({i.theme for i in everything if i.theme}),
-        "niva": sorted({i.level for i in everything if i.level}),
-        "prioritering": sorted(
-            {m for i in everything for m in re.findall(r"(kort|lang|middels) sikt", i.priority)}
-        ),
-    }
-    choices["prioritering"] = [f"{c} sikt" for c in choices["prioritering"]]
-    query = urlencode({k: v for k, v in filters.items() if v})
+    sort = request.query_params.get("sort")
+    sort = sort if sort in SORTS else None
+    found = sort_initiatives(assistant.initiatives(**filters), sort)
+    facets = assistant.initiative_facets(**filters)
+    active = {k: v for k, v in filters.items() if v}
+    query = urlencode({**active, **({"sort": sort} if sort else {})})
     return render(
         request,
         "initiatives.html",
         initiatives=found,
         filters=filters,
-        choices=choices,
+        choices=_facet_choices(facets, filters, len(found)),
+        sort=sort,
+        sort_urls={
+            key: "/tiltak?" + urlencode({**active, **({"sort": key} if key else {})})
+            for key in (None, *SORTS)
+        },
+        status_labels=_status_labels(request),
         csv_url="/api/initiatives.csv" + (f"?{query}" if query else ""),
     )
 
@@ -185,35 +230,88 @@ def initiatives(request: Request):
 @router.get("/tiltak/{key}", response_class=HTMLResponse)
 def initiative(request: Request, key: str):
     assistant = request.app.state.assistant
-    ini = assistant.initiative(key)
-    if ini is None:
+    found = assistant.initiatives_by_reference(key)
+    if not found:
         raise HTTPException(404)
-    everything = assistant.all_initiatives()
+    if len(found) > 1:  # an id used twice (L9): offer both
+        return render(
+            request,
+            "initiative_choice.html",
+            status_code=300,
+            ref=found[0].id,
+            choices=[initiative_out(i) for i in found],
+            status_labels=_status_labels(request),
+        )
+    ini = found[0]
     links = [
         other
         for link in ini.links
-        for other in everything
+        for other in assistant.all_initiatives()
         if other.id == link and other.document_id == ini.document_id and other.key != ini.key
     ]
     return render(
         request,
         "initiative.html",
         ini=initiative_out(ini),
+        description=description_blocks(ini.description),
         links=links,
         linked_from=assistant.initiatives_linking_to(ini),
+        status_labels=_status_labels(request),
     )
 
 
 @lru_cache(maxsize=1)
-def wcag_criteria() -> list[dict]:
-    return tomllib.loads((HERE / "data" / "wcag.toml").read_text("utf-8"))["criterion"]
+def wcag() -> dict:
+    """web/data/wcag.toml: the statement's dates, the known deviations and every criterion."""
+    return tomllib.loads((HERE / "data" / "wcag.toml").read_text("utf-8"))
+
+
+def criterion_status(criterion: dict, data: dict) -> str:
+    """samsvar, brudd (a known deviation), ikke_relevant, or unntatt (not in the regulation)."""
+    if criterion["id"] in data["statement"]["exempt"]:
+        return "unntatt"
+    if any(criterion["id"] in d["criteria"] for d in data.get("deviation", [])):
+        return "brudd"
+    if criterion["how"].startswith("Ikke relevant"):
+        return "ikke_relevant"
+    return "samsvar"
 
 
 @router.get("/tilgjengelighet", response_class=HTMLResponse)
 def accessibility(request: Request):
-    return render(request, "accessibility.html", criteria=wcag_criteria())
+    """The accessibility statement, in the structure of Digdir's (uustatus.no)."""
+    data = wcag()
+    t = request.state.t
+    statement = data["statement"]
+    criteria = [{**c, "status": criterion_status(c, data)} for c in data["criterion"]]
+    required = [c for c in criteria if c["status"] != "unntatt"]
+    names = {c["id"]: f"{c['id']} {c['name']}" for c in criteria}
+    deviations = [
+        {"key": d["key"], "criteria": [names[i] for i in d["criteria"]]}
+        for d in data.get("deviation", [])
+    ]
+    settings = request.app.state.settings
+    return render(
+        request,
+        "accessibility.html",
+        criteria=criteria,
+        total=len(required),
+        breaches=sum(c["status"] == "brudd" for c in required),
+        exempt=", ".join(statement["exempt"]),
+        deviations=deviations,
+        manual=[c for c in required if c["test"].startswith("Manuell")],
+        updated=t.long_date(statement["updated"]),
+        automated=t.long_date(statement["automated"]),
+        contact_email=settings.contact_email,
+        contact_url=settings.contact_url,
+    )
 
 
 @router.get("/om", response_class=HTMLResponse)
 def about(request: Request):
     return render(request, "about.html")
+
+
+@router.get("/favicon.ico")
+def favicon():
+    return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon")

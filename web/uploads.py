@@ -93,11 +93,13 @@ class UploadSizeLimit:
         await self.app(scope, limited, send)
 
 
-def check_token(settings: Settings, given: str | None) -> None:
+def check_token(settings: Settings, given: str | None, what: str = "Opplasting") -> None:
+    """Refuse (403) while PLAN_ADMIN_TOKEN is empty, and (401) a missing or wrong token.
+    ``what`` names what the token switches on, for the message."""
     if not settings.admin_token:
         raise UploadRejected(
             403,
-            "Opplasting er slått av. Sett PLAN_ADMIN_TOKEN på serveren for å slå den på.",
+            f"{what} er slått av. Sett PLAN_ADMIN_TOKEN på serveren for å slå den på.",
             "upload_disabled",
         )
     if not given or not hmac.compare_digest(given.encode(), settings.admin_token.encode()):

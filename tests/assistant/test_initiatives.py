@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from assistant.initiatives import (
+    FACETS,
     compose_initiative_answer,
     filter_initiatives,
+    initiative_facets,
     linking_to,
     match_initiative_question,
+    resolve_reference,
+    sort_initiatives,
 )
 from ingest.document_builder import build_document
 from ingest.initiatives import extract_initiatives
@@ -33,11 +38,18 @@ def inis():
     return extract_initiatives(doc.document_id, blocks)
 
 
-def test_partner_filter_matches_by_substring_case_insensitively(inis):
+def test_partner_filter_matches_the_organisation_on_whole_words_in_any_case(inis):
     found = filter_initiatives(inis, partner="nav")
-    expected = [i for i in inis if any("nav" in p.lower() for p in i.partners)]
+    expected = [i for i in inis if any(re.search(r"\bNAV\b", p) for p in i.partners)]
     assert found == expected and len(found) >= 5
     assert any(p != "NAV" for i in found for p in i.partners if "NAV" in p)  # "NAV Innlandet"
+    # Issue 16: "KS" is not in "landbruksorganisasjonene", "IT-virksomheter", "andre eksterne".
+    ks = filter_initiatives(inis, partner="KS")
+    assert ks and all(any(re.search(r"\bKS\b", p) for p in i.partners) for i in ks)
+    # Names the register does not know match as whole-word phrases.
+    gjovik = filter_initiatives(inis, partner="gjøvik kommune")
+    assert gjovik and all("Gjøvik kommune" in i.partners for i in gjovik)
+    assert filter_initiatives(inis, partner="Gjøvik kommun") == []
 
 
 def test_responsible_priority_theme_level_and_text_filters(inis):
@@ -74,6 +86,9 @@ def test_linking_in_both_directions(inis):
     ("question", "kind", "value"),
     [
         ("Hvilke tiltak har NAV ansvar for?", "responsible", "NAV"),
+        ("Hvilke tiltak har fylkeskommunen ansvar for?", "responsible", "Innlandet fylkeskommune"),
+        ("Hvilke tiltak deltar HINN i?", "partner", "Høgskolen i Innlandet"),
+        ("Hvilke tiltak deltar KS i?", "partner", "KS"),
         ("Hvilke tiltak deltar NAV i?", "partner", "NAV"),
         ("Hva er K4?", "id", "K4"),
         ("Kva er L9?", "id", "L9"),
@@ -101,3 +116,68 @@ def test_ordinary_questions_are_not_captured(inis):
         ordinary += [json.loads(line)["question"] for line in dev.read_text("utf-8").splitlines()]
     captured = [q for q in ordinary if match_initiative_question(q, inis)]
     assert captured == [], captured
+
+
+def test_the_chat_uses_the_filters_organisation_matching(inis):
+    for question, kind, value in [
+        ("Hvilke tiltak har fylkeskommunen ansvar for?", "ansvarlig", "fylkeskommunen"),
+        ("Hvilke tiltak deltar kommunene i?", "partner", "kommuner"),
+        ("Hvilke tiltak deltar KS i?", "partner", "KS"),
+    ]:
+        match = match_initiative_question(question, inis)
+        assert match.initiatives == filter_initiatives(inis, **{kind: value}), question
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"status": "igangsatt"}, {"ansvarlig": "fylkeskommunen", "prioritering": "kort sikt"}],
+)
+def test_facet_counts_equal_the_lengths_of_the_filtered_lists(inis, filters):
+    facets = initiative_facets(inis, **filters)
+    assert set(facets) == set(FACETS)
+    for facet, values in facets.items():
+        assert values, facet
+        for value in values:
+            chosen = {**filters, facet: value["name"]}
+            assert value["count"] == len(filter_initiatives(inis, **chosen)), (facet, value)
+    # Every initiative with an owner is under some owner in the list.
+    within = filter_initiatives(inis, **filters)
+    owners = [v["name"] for v in facets["ansvarlig"]]
+    covered = {i.key for o in owners for i in filter_initiatives(within, ansvarlig=o)}
+    assert covered == {i.key for i in within if i.responsible}
+
+
+def test_facets_list_organisations_once_by_their_canonical_name(inis):
+    facets = initiative_facets(inis)
+    owners = {v["name"]: v["count"] for v in facets["ansvarlig"]}
+    partners = {v["name"]: v["count"] for v in facets["partner"]}
+    assert owners["Innlandet fylkeskommune"] == len(filter_initiatives(inis, ansvarlig="IFK"))
+    assert "fylkeskommunen" not in owners and "NAV Vestre Toten" not in partners
+    assert partners["kommunene"] == len(filter_initiatives(inis, partner="kommuner"))
+    assert {v["name"] for v in facets["status"]} == {"igangsatt", "planlagt", "løpende", "tas ut"}
+
+
+def test_short_references_resolve_by_id_and_an_id_used_twice_gives_both(inis):
+    (k8,) = resolve_reference(inis, "K8")
+    assert k8.id == "K8" and resolve_reference(inis, "k8") == [k8]
+    assert resolve_reference(inis, k8.key) == [k8]
+    l9 = resolve_reference(inis, "L9")
+    assert len(l9) == 2 and len({i.key for i in l9}) == 2
+    assert resolve_reference(inis, "Z99") == []
+
+
+def test_sorting_by_id_title_owner_and_priority(inis):
+    assert sort_initiatives(inis, None) == inis
+    ids = [i.id for i in sort_initiatives(inis, "id")]
+    assert ids[:3] == ["A1", "A2", "A3"] and ids.index("A10") == ids.index("A9") + 1
+    titles = [i.title for i in sort_initiatives(inis, "title")]
+    norwegian = str.maketrans("æøå", "{|}")  # æ, ø, å after z
+    assert titles == sorted(titles, key=lambda t: t.casefold().translate(norwegian))
+    horizons = [
+        next((n for n, h in enumerate(("kort", "middels", "lang")) if f"{h} sikt" in i.priority), 3)
+        for i in sort_initiatives(inis, "priority")
+    ]
+    assert horizons == sorted(horizons) and horizons[0] == 0 and 2 in horizons
+    owners = [i.responsible[0] for i in sort_initiatives(inis, "owner")]
+    assert owners.index("Beitostølen utvikling") < owners.index("Innlandet fylkeskommune")
+    assert owners.index("Innlandet fylkeskommune") < owners.index("Valdres næringshage")

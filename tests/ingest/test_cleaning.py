@@ -1,5 +1,6 @@
 from ingest.cleaning import (
     join_lines,
+    join_paragraphs,
     normalise_text,
     remove_running_lines,
     remove_table_of_contents,
@@ -67,3 +68,33 @@ def test_dehyphenation_at_line_ends():
     assert join_lines(["By-", "og regionsentre"]) == "By- og regionsentre"
     assert join_lines(["et NAV-", "kontor"]) == "et NAV-kontor"
     assert join_lines(["Slutt på linje", "Ny linje"]) == "Slutt på linje Ny linje"
+
+
+WIDE = "Satsingen handler om tilgjengelighet og mulighet for alle til å delta innenfor dette:"
+
+
+def test_a_list_whose_bullets_the_pdf_lost_keeps_one_item_per_line():
+    text = join_paragraphs(
+        [
+            WIDE,
+            "kompetanse og livslang læring",
+            "arbeidsliv og arbeidsplassutvikling",
+            "lokalsamfunn, møteplasser og kultur",
+        ],
+        width=len(WIDE),
+    )
+    assert text.split("\n") == [
+        WIDE,
+        "kompetanse og livslang læring",
+        "arbeidsliv og arbeidsplassutvikling",
+        "lokalsamfunn, møteplasser og kultur",
+    ]
+    # Without the colon, short lines starting in lower case are one wrapped paragraph.
+    assert "\n" not in join_paragraphs([WIDE[:-1], "kompetanse og", "livslang læring."])
+
+
+def test_a_line_ending_in_a_preposition_runs_on_across_a_capital():
+    lines = [WIDE, "Fra Norge deltar fylkeskommunen sammen med Høyskolen i", "Innlandet/ØF."]
+    assert join_paragraphs(lines, width=len(WIDE)).split("\n")[1] == (
+        "Fra Norge deltar fylkeskommunen sammen med Høyskolen i Innlandet/ØF."
+    )

@@ -7,8 +7,9 @@ import re
 import pytest
 
 from ingest.document_builder import build_document
+from ingest.initiative_status import status_of
 from ingest.initiatives import extract_initiatives, split_links, split_organisations
-from ingest.models import Block
+from ingest.models import Block, Initiative
 from ingest.pdf_reader import read_pdf
 from ingest.tokens import estimate_tokens
 from tests.conftest import PLANS, SHARED
@@ -138,9 +139,9 @@ def test_organisation_lists_are_split_into_names():
     assert split_organisations(
         "NAV, Elverum-, Gjøvik- og Lillehammer-regionene. Det kan også være relevant for andre"
     ) == ["NAV", "Elverum-, Gjøvik- og Lillehammer-regionene"]
+    # Issue 16: "i Valdres og Nord-Østerdal" is where the municipalities are, not a partner.
     assert split_organisations("kommunene i Valdres og Nord-\nØsterdal") == [
-        "kommunene i Valdres",
-        "Nord-Østerdal",
+        "kommunene i Valdres og Nord-Østerdal"
     ]
 
 
@@ -230,3 +231,209 @@ def test_filters_give_the_sets_the_source_text_gives(initiatives):
         "L11",
         "L12",
     ]
+
+
+def test_an_owner_list_of_places_stays_one_organisation():
+    assert split_organisations("Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)") == [
+        "Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)"
+    ]
+    assert split_organisations("Kontoret i Hamar, Elverum og Tynset, NAV") == [
+        "Kontoret i Hamar, Elverum og Tynset",
+        "NAV",
+    ]
+    assert split_organisations("høgskolesentrene i Tynset og Kongsvinger, KS") == [
+        "høgskolesentrene i Tynset og Kongsvinger",
+        "KS",
+    ]
+    # After a place, a name that is not a place is the next organisation.
+    assert split_organisations("Høgskolen i Innlandet og Østlandsforskning") == [
+        "Høgskolen i Innlandet",
+        "Østlandsforskning",
+    ]
+    assert split_organisations("Høgskolen i Innlandet og NTNU i Innlandet") == [
+        "Høgskolen i Innlandet",
+        "NTNU i Innlandet",
+    ]
+
+
+def test_known_names_without_a_comma_between_them_are_split():
+    assert split_organisations("Innlandet fylkeskommune Skogfinsk museum, Blokkodden") == [
+        "Innlandet fylkeskommune",
+        "Skogfinsk museum",
+        "Blokkodden",
+    ]
+    assert split_organisations("NAV Statsforvalteren og KS") == ["NAV", "Statsforvalteren", "KS"]
+    # A known name followed by a place or an unknown word is one name.
+    assert split_organisations("NAV Vestre Toten, NAV Innlandet, NAV Hjelpemiddelsentral") == [
+        "NAV Vestre Toten",
+        "NAV Innlandet",
+        "NAV Hjelpemiddelsentral",
+    ]
+
+
+def test_prose_after_the_list_is_not_a_name():
+    assert split_organisations(
+        "Innlandet fylkeskommune, Høgskolen i Innlandet og danske forskere og regionale "
+        "utviklingsselskaper – Statsforvalteren og fylkeskommunen ønsker å følge prosjektet."
+    ) == [
+        "Innlandet fylkeskommune",
+        "Høgskolen i Innlandet",
+        "danske forskere",
+        "regionale utviklingsselskaper",
+    ]
+    assert split_organisations("NAV, KS, kommunene skal delta etter hvert") == ["NAV", "KS"]
+    # A dash inside the list stays: only a clause after it is prose.
+    assert split_organisations("NAV – Arbeids- og velferdsetaten, KS") == [
+        "NAV – Arbeids- og velferdsetaten",
+        "KS",
+    ]
+    assert split_organisations("Fagskolen i Innlandet og andre") == ["Fagskolen i Innlandet"]
+
+
+def test_the_three_field_errors_of_the_plan_are_gone(initiatives):
+    by_id = {i.id: i for i in initiatives}
+    assert by_id["L16"].responsible == ["Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)"]
+    assert "Innlandet fylkeskommune Skogfinsk museum" not in by_id["L4"].partners
+    assert {"Innlandet fylkeskommune", "Skogfinsk museum"} <= set(by_id["L4"].partners)
+    assert by_id["A7"].partners == [
+        "Innlandet fylkeskommune",
+        "Høgskolen i Innlandet",
+        "danske forskere",
+        "regionale utviklingsselskaper",
+    ]
+    # No owner or partner anywhere is a clause.
+    verbs = re.compile(r"\b(?:ønsker|skal|vil|kan|er|har)\b|\bå\s")
+    names = [n for i in initiatives for n in i.responsible + i.partners]
+    assert [n for n in names if verbs.search(n)] == []
+
+
+def _expected_status(priority: str) -> str | None:
+    """The status the issue names for each phrase of the priority text."""
+    text = priority.lower()
+    if "tas ut av handlingsprogrammet" in text:
+        return "tas ut"
+    if "settes i gang" in text:
+        return "planlagt"
+    if "satt i gang" in text or "igangsatt" in text:
+        return "igangsatt"
+    if "løpende" in text:
+        return "løpende"
+    return None
+
+
+def test_every_status_matches_its_priority_text_in_the_source(initiatives):
+    if not SOURCE.exists():
+        pytest.skip("../shared is not available")
+    source = _source_fields()
+    statuses = [i.status for i in initiatives]
+    expected = [_expected_status(" ".join(f.get("priority", []))) for _, f in source]
+    assert statuses == expected
+    assert set(statuses) == {"igangsatt", "planlagt", "løpende", "tas ut", None}
+    tett_pa = next(i for i in initiatives if i.title.startswith("Tett på 2030"))
+    assert tett_pa.status == "tas ut"
+
+
+@pytest.mark.parametrize(
+    ("priority", "status"),
+    [
+        ("kort sikt (arbeidet er satt i gang)", "igangsatt"),
+        ("kort sikt (igangsatt)", "igangsatt"),
+        ("kort sikt (arbeidet er sett i gang)", "igangsatt"),  # nynorsk
+        ("kort sikt (settes i gang 2024)", "planlagt"),
+        ("kort sikt (arbeidet skal settes i gang i 2024)", "planlagt"),
+        ("kort sikt (arbeidet vert sett i gang i 2025)", "planlagt"),  # nynorsk
+        ("kort sikt (løpende arbeid)", "løpende"),
+        ("tas ut av handlingsprogrammet for 2024", "tas ut"),
+        ("lang sikt", None),
+        ("", None),
+    ],
+)
+def test_status_is_read_from_the_priority_text(priority, status):
+    assert status_of(priority) == status
+
+
+def test_an_index_written_before_status_still_loads_with_the_status_derived(initiatives):
+    old = initiatives[0].to_dict()
+    del old["status"]
+    loaded = Initiative.from_dict(old)
+    assert loaded.status == initiatives[0].status == "igangsatt"
+
+
+def test_descriptions_keep_their_lists_one_item_per_line(initiatives):
+    l7 = next(i for i in initiatives if i.id == "L7")
+    lines = l7.description.split("\n")
+    colon = next(n for n, line in enumerate(lines) if line.endswith("innenfor:"))
+    assert lines[colon + 1 : colon + 5] == [
+        "kompetanse og livslang læring",
+        "arbeidsliv og arbeidsplassutvikling",
+        "lokalsamfunn, møteplasser og kultur",
+        "universelle reiselivsdestinasjoner (for eksempel samarbeidet om utvikling av Beitostølen)",
+    ]
+    # The strategies of L8, each with its own "Ansvarlig:", are the list of its description.
+    l8 = next(i for i in initiatives if i.id == "L8")
+    assert [line.split(" (PDF")[0] for line in l8.description.split("\n")[1:]] == [
+        "Mobilitetsstrategi for Innlandet 2021 - 2030",
+        "Handlingsplan for fylkeskommunens kollektivtransport 2023 - 2026",
+        "Handlingsprogram for fylkesveger 2022-2025",
+        "Kulturstrategi for Innlandet fylkeskommune",
+        "Bredbånd i hele Innlandet – offentlig støtte til bredbåndutbygging",
+    ]
+
+
+# Issue 16: what naming each organisation looks like in the plan's own text, checked on whole
+# words here independently of the register and the matcher the filters use.
+NAMED_IN_SOURCE = {
+    "KS": re.compile(r"\bKS\b"),
+    "fylkeskommunen": re.compile(r"\bInnlandet\s+fylkeskommune\b|\bfylkeskommunen\b"),
+    "kommuner": re.compile(r"\bkommun(?:er|ene)\b", re.IGNORECASE),
+    "HINN": re.compile(r"\bH[øo][gy]skolen\s+i\s+Innlandet\b|\bHINN\b|\bhøgskolen\b", re.I),
+    "NAV": re.compile(r"\bNAV\b"),
+}
+
+
+def _list_part(value: str) -> str:
+    """A field's list without the prose after it: a following sentence or a clause after a
+    dash ("… regionene. Det kan også være relevant for andre kommuner", "… – Statsforvalteren
+    og fylkeskommunen ønsker å følge prosjektet")."""
+    value = re.split(r"\.\s+(?=[A-ZÆØÅ])", value)[0]
+    return re.split(r"\s–\s(?=.*\b(?:ønsker|skal|vil|kan)\b)", value)[0]
+
+
+@pytest.mark.parametrize("organisation", list(NAMED_IN_SOURCE))
+@pytest.mark.parametrize(
+    ("filter_name", "field"), [("ansvarlig", "responsible"), ("partner", "partners")]
+)
+def test_organisation_filters_give_exactly_the_initiatives_the_source_names(
+    initiatives, organisation, filter_name, field
+):
+    from assistant.initiatives import filter_initiatives
+
+    if not SOURCE.exists():
+        pytest.skip("../shared is not available")
+    expected = [
+        sid
+        for sid, fields in _source_fields()
+        if any(NAMED_IN_SOURCE[organisation].search(_list_part(v)) for v in fields.get(field, []))
+    ]
+    found = [i.id for i in filter_initiatives(initiatives, **{filter_name: organisation})]
+    assert found == expected
+    # KS owns nothing in the plan; every other pair names at least one initiative.
+    assert expected or (organisation, filter_name) == ("KS", "ansvarlig")
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["fylkeskommunen", "Innlandet fylkeskommune", "IFK", "innlandet FYLKESKOMMUNE"],
+        ["kommuner", "kommunene", "Kommuner"],
+        ["HINN", "Høgskolen i Innlandet", "høgskolen", "Høyskolen i Innlandet"],
+        ["NAV", "nav", "Nav"],
+        ["KS", "ks"],
+    ],
+)
+def test_canonical_names_and_aliases_give_the_same_sets(initiatives, names):
+    from assistant.initiatives import filter_initiatives
+
+    for filter_name in ("ansvarlig", "partner"):
+        sets = [[i.key for i in filter_initiatives(initiatives, **{filter_name: n})] for n in names]
+        assert all(s == sets[0] for s in sets), (filter_name, names)

@@ -6,6 +6,22 @@
   var status = document.getElementById("status");
   var conversation = document.getElementById("samtale");
   var turn = 0;
+  var LINKS = ["id", "for", "aria-describedby", "aria-labelledby", "data-target"];
+
+  // Server-rendered answers use ids starting with "svar-"; give a turn its own prefix
+  // ("svar3-") so several answers can live on one page.
+  function renumber(root, prefix) {
+    if (prefix === "svar") return;
+    var elements = [root].concat(Array.prototype.slice.call(root.querySelectorAll("*")));
+    elements.forEach(function (el) {
+      LINKS.forEach(function (name) {
+        var value = el.getAttribute(name);
+        if (value) el.setAttribute(name, value.replace(/(^|\s)svar(?=-)/g, "$1" + prefix));
+      });
+      var href = el.getAttribute("href");
+      if (href && href.indexOf("#svar-") === 0) el.setAttribute("href", "#" + prefix + href.slice(5));
+    });
+  }
 
   function setupReadAloud(root) {
     if (!("speechSynthesis" in window)) return;
@@ -30,10 +46,59 @@
     });
   }
 
+  // "Var svaret nyttig?": post the form in place and swap in the block the server sends back.
+  // The status element announces the thanks (or the error); focus goes to the comment field
+  // after "Nei" or on an error, otherwise to the feedback block itself.
+  function sendFeedback(feedbackForm, submitter) {
+    var block = feedbackForm.closest(".feedback");
+    var prefix = block.id.replace(/-nyttig$/, "");
+    var body = new URLSearchParams(new FormData(feedbackForm));
+    if (submitter && submitter.name) body.append(submitter.name, submitter.value);
+    function plainSubmit() {
+      feedbackForm.setAttribute("data-plain", "1");
+      if (feedbackForm.requestSubmit) feedbackForm.requestSubmit(submitter || undefined);
+      else feedbackForm.submit();
+    }
+    fetch(feedbackForm.action, {
+      method: "POST",
+      body: body,
+      headers: { "X-Requested-With": "fetch", Accept: "text/html" },
+      credentials: "same-origin"
+    })
+      .then(function (response) {
+        if (!(response.ok || response.status === 422 || response.status === 429)) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".feedback");
+        if (!fresh) throw new Error("no feedback block");
+        renumber(fresh, prefix);
+        var node = document.importNode(fresh, true);
+        block.parentNode.replaceChild(node, block);
+        var message = node.querySelector(".field-error") || node.querySelector(".feedback-done");
+        if (status && message) status.textContent = message.textContent.trim();
+        var target = node.querySelector("[aria-invalid='true'], textarea") || node;
+        target.focus();
+      })
+      .catch(plainSubmit);
+  }
+
   setupReadAloud(document);
   var summary = document.getElementById("feiloppsummering");
   if (summary) summary.focus();
-  if (!form || !status || !conversation || !window.fetch || !window.DOMParser) return;
+  if (!status || !window.fetch || !window.DOMParser) return;
+
+  document.addEventListener("submit", function (event) {
+    var target = event.target;
+    if (!target.classList || !target.classList.contains("feedback-form")) return;
+    if (target.getAttribute("data-plain") || !window.URLSearchParams || !window.FormData) return;
+    event.preventDefault();
+    sendFeedback(target, event.submitter);
+  });
+
+  if (!form || !conversation) return;
 
   form.addEventListener("submit", function (event) {
     var field = document.getElementById("sporsmal");
@@ -54,16 +119,7 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var article = doc.querySelector("article.turn");
         if (!article) throw new Error("no answer");
-        // Give this turn's ids a unique prefix so several answers can live on one page.
-        var prefix = "svar" + turn;
-        Array.prototype.forEach.call(article.querySelectorAll("[id]"), function (el) {
-          el.id = el.id.replace(/^svar/, prefix);
-        });
-        Array.prototype.forEach.call(article.querySelectorAll("[href^='#svar'], [data-target]"), function (el) {
-          if (el.hasAttribute("href")) el.setAttribute("href", el.getAttribute("href").replace(/^#svar/, "#" + prefix));
-          if (el.hasAttribute("data-target")) el.setAttribute("data-target", el.getAttribute("data-target").replace(/^svar/, prefix));
-        });
-        article.setAttribute("aria-labelledby", prefix + "-tittel");
+        renumber(article, "svar" + turn);
         var node = document.importNode(article, true);
         conversation.appendChild(node);
         setupReadAloud(node);
