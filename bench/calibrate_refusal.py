@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import astuple, fields
 from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from eval_sets import build_indexes, load, work_dir  # noqa: E402
+from eval_sets import build_indexes, load, work_dir  # bench/ is on sys.path as a script
 
 GROUPS = ("dev", "dev2", "norquad-dev", "norquad-dev off-topic")
 THRESHOLDS = (-2.0, -1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0)
