@@ -70,9 +70,10 @@ class Query:
 
     @property
     def dense_texts(self) -> list[str]:
-        """What the embedding model reads: the question as asked and, when words were
-        corrected, the corrected question too (the passage closest to either counts)."""
-        if self.corrections:
+        """What the embedding model reads: the question as asked and, when it is nynorsk or
+        words were corrected, its bokmål, corrected form too (the passage closest to either
+        counts, so a nynorsk or misspelt question does at least as well as its bokmål form)."""
+        if self.corrections or self.language == "nn":
             return [self.text, self.searched]
         return [self.text]
 

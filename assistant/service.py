@@ -50,6 +50,15 @@ FRONT_MATTER = frozenset(
 )
 
 
+# The initiative field that answers each kind of structured question.
+_FIELD_LABELS = {
+    "responsible": re.compile(r"\bAnsvarle?g", re.IGNORECASE),
+    "partner": re.compile(r"\bSam[ae]r?beids?\s*part", re.IGNORECASE),
+    "priority": re.compile(r"\bPrioriter", re.IGNORECASE),
+    "links": re.compile(r"\bKo[bp]l(?:ing|inger|ingar)\s+til", re.IGNORECASE),
+}
+
+
 class IndexUnavailable(Exception):
     """No usable index (none built yet, or every version damaged). The web answers 503."""
 
@@ -245,16 +254,7 @@ class Assistant:
         query = self.analyse(question, state)
         citations = []
         for n, ini in enumerate(match.initiatives[:12], 1):
-            idx = state.by_id.get(ini.passage_id or "")
-            if idx is None:
-                idx = next(
-                    (
-                        i
-                        for i, p in enumerate(state.loaded.passages)
-                        if p.document_id == ini.document_id and p.initiative == ini.id
-                    ),
-                    None,
-                )
+            idx = self._initiative_passage(ini, match.kind, state)
             if idx is None:
                 return None
             citations.append(self._citation(n, idx, 1.0, state, query))
@@ -265,6 +265,25 @@ class Assistant:
             citations=citations,
             index_version=state.loaded.version,
         )
+
+    def _initiative_passage(self, ini: Initiative, kind: str, state: _State) -> int | None:
+        """The passage that shows what the answer says about an initiative: the one with the
+        field asked about ("Samarbeidspartnere: …" for a partner question), else the
+        initiative's first passage."""
+        passages = state.loaded.passages
+        own = [
+            i
+            for i, p in enumerate(passages)
+            if p.document_id == ini.document_id and p.initiative == ini.id
+        ]
+        titled = [i for i in own if passages[i].section.endswith(ini.title)] or own
+        label = _FIELD_LABELS.get(kind)
+        if label is not None:
+            with_field = next((i for i in titled if label.search(passages[i].text)), None)
+            if with_field is not None:
+                return with_field
+        first = state.by_id.get(ini.passage_id or "")
+        return first if first is not None else next(iter(titled), None)
 
     def _citation(self, n: int, idx: int, score: float, state: _State, query: Query) -> Citation:
         p = state.loaded.passages[idx]
