@@ -34,7 +34,8 @@ _STARTS = re.compile(r"^[«\"(]?[A-ZÆØÅ0-9]")
 _ENDS = re.compile(r"[.!?][»\")\]]*$")
 _BULLET = re.compile(r"\s*[•►→▪■●]\s*")
 _NOT_PROSE = re.compile(
-    r"[•►→▪■●|]|\s>\s|https?://|www\.|\(PDF,|\.pdf\b|^(?:Foto|Video|Kilde|Illustrasjon)\s*:",
+    r"[•►→▪■●|]|\s>\s|https?://|www\.|\(PDF,|\.pdf\b|^(?:Foto|Video|Kilde|Illustrasjon)\s*:"
+    r"|^(?:Mer om|Les mer)\b|Kunnskapsgrunnlag:|\b\d+\.\d+\.\d+\s",  # "see also" and section lists
     re.IGNORECASE,
 )
 

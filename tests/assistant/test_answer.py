@@ -93,6 +93,10 @@ def test_bullet_points_are_quoted_when_they_are_all_there_is(lexical):
         ("Mobilitetsstrategi for Innlandet 2021-2030 (PDF, 9 MB) les mer.", False),
         ("• Lavt utdanningsnivå • For mange som dropper ut.", False),
         ("Foto: Ola Nordmann viser fram nye planer for byen.", False),
+        (
+            "Mer om den digitale infrastrukturen Kunnskapsgrunnlag: 1.3.2 Digitalt utenforskap.",
+            False,
+        ),
         ("Hamar Gjøvik Lillehammer Elverum Kongsvinger Tynset Otta.", False),
     ],
 )
