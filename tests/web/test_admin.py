@@ -86,6 +86,7 @@ def test_upload_ingests_under_a_generated_name_and_is_answerable(upload_env):
         (b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF", "plan.pdf", 422, None),
         (b"", "tom.pdf", 422, "empty"),
         (b"   \n\n  ", "tom.txt", 422, "empty"),
+        (b"# Plan\n\n## M\xc3\xa5l\n\n## Tiltak\n", "disposisjon.md", 422, "only_headings"),
     ],
 )
 def test_bad_files_get_a_norwegian_reason_and_leave_the_index_alone(
@@ -247,6 +248,16 @@ def test_a_pdf_that_is_not_a_pdf_is_refused_as_such(upload_env):
     assert _version(settings) == before and list(settings.upload_dir.iterdir()) == []
     renamed = _post(client, b"%PDF-1.7\n%%EOF", name="plan")
     assert renamed.status_code == 415 and renamed.json()["reason"] == "unsupported"
+
+
+def test_a_scan_whose_only_text_is_a_tool_name_is_refused(upload_env):
+    settings, _assistant, client = upload_env
+    before = _version(settings)
+    scan = (SHARED / "bad-pdfs" / "pdfjs_scan-bad.pdf").read_bytes()  # its text: "pdf.js"
+    r = _post(client, scan, name="skannet.pdf")
+    assert r.status_code == 422 and r.json()["reason"] == "no_text"
+    assert "OCR" in r.json()["detail"]
+    assert _version(settings) == before
 
 
 def test_an_upload_that_runs_too_long_is_stopped_and_the_writer_released(upload_env, monkeypatch):
