@@ -233,6 +233,7 @@ def function_cases() -> dict[str, Callable[[str], object]]:
     from index import norwegian
     from ingest import cleaning, document_builder, headings, organisations, splitter, text_reader
     from ingest import initiatives as ingest_initiatives
+    from ingest.initiative_status import status_of
     from ingest.models import Block, Initiative, Line, Page, RawDocument
     from ingest.tokens import estimate_tokens
     from web import markup, uploads
@@ -300,6 +301,10 @@ def function_cases() -> dict[str, Callable[[str], object]]:
         "text_reader._plain": text_reader._plain,
         "markup.answer_segments": markup.answer_segments,
         "markup.marked_segments": lambda t: markup.marked_segments(t, [(0, 5), (3, 9)]),
+        "markup.description_blocks": markup.description_blocks,
+        "initiative_status.status_of": status_of,
+        "initiatives.resolve_reference": lambda t: initiatives.resolve_reference([ini], t),
+        "initiatives.sort_key": initiatives.sort_key,
         "uploads.display_name": lambda t: uploads.display_name(t, ".pdf"),
         "organisations.named_in": organisations.register().named_in,
         "organisations.resolve": organisations.register().resolve,
