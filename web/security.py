@@ -29,16 +29,19 @@ HEADERS = {
 }
 
 
-def self_path(path: str) -> str:
+def self_path(path: str, safe: str = "") -> str:
     """``path`` as a link to this site: percent-encoded, with one leading slash, so a request
     for "//evil.example/x" (or "/\\evil.example") never becomes a link to another host."""
-    return "/" + quote(path, safe="/:@!$&'()*+,;=-._~").lstrip("/")
+    return "/" + quote(path, safe="/:@!$&'()*+,;=-._~" + safe).lstrip("/")
 
 
 def relative_location(location: str) -> str:
-    """A redirect target without scheme and host: never built from the Host header."""
+    """A redirect target without scheme and host, so never built from the Host header (its
+    path is already percent-encoded)."""
     parts = urlsplit(location)
-    return self_path(parts.path) + (f"?{parts.query}" if parts.query else "")
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return self_path(parts.path, safe="%") + query + fragment
 
 
 class SecurityHeaders(BaseHTTPMiddleware):

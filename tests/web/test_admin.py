@@ -288,3 +288,13 @@ def test_an_upload_that_runs_too_long_is_stopped_and_the_writer_released(upload_
     assert _version(settings) == before
     with IndexStore(settings.index_dir).writer_lock():  # released: a new writer gets it
         pass
+
+
+def test_failed_tokens_count_on_every_staff_endpoint_together(upload_env):
+    _settings, _assistant, client = upload_env
+    wrong = {"Authorization": "Bearer feil-nokkel-men-lang-nok"}
+    for _ in range(5):
+        r = client.get("/api/feedback/summary", headers=wrong)
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert client.get("/api/feedback.csv", headers=wrong).status_code == 429
+    assert _post(client, PLAN_TEXT.encode()).status_code == 429  # the right token, same client

@@ -29,6 +29,8 @@ def test_self_path_and_location_are_relative():
     assert self_path("/dokumenter/plan ø") == "/dokumenter/plan%20%C3%B8"
     assert relative_location("http://evil.example/tiltak?q=1") == "/tiltak?q=1"
     assert relative_location("https://evil.example//evil.example/") == "/evil.example/"
+    assert relative_location("/?q=bolig%3F&lang=nn#svar") == "/?q=bolig%3F&lang=nn#svar"
+    assert relative_location("/dokumenter/plan%20%C3%B8") == "/dokumenter/plan%20%C3%B8"
 
 
 def test_redirects_do_not_echo_the_host_header(client):
