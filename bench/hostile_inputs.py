@@ -58,13 +58,17 @@ def compound_question_500() -> float:
     return _timed(lambda: analyse((WORD * 28)[:500], vocabulary))
 
 
-def heading_1500_spaces() -> float:
+def _read_markdown(text: str) -> float:
     from ingest.text_reader import read_markdown
 
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "overskrift.md"
-        path.write_text("# a" + " " * 1500 + "b\n\nTekst.\n", "utf-8")
+        path = Path(tmp) / "plan.md"
+        path.write_text(text, "utf-8")
         return _timed(lambda: read_markdown(path))
+
+
+def heading_1500_spaces() -> float:
+    return _read_markdown("# a" + " " * 1500 + "b\n\nTekst.\n")
 
 
 def passage_from_numbers() -> float:
@@ -108,12 +112,7 @@ def sentences_100k_abbreviations() -> float:
 
 
 def markdown_100k_brackets() -> float:
-    from ingest.text_reader import read_markdown
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "klammer.md"
-        path.write_text("# " + "[" * 100_000 + "\n\nTekst.\n", "utf-8")
-        return _timed(lambda: read_markdown(path))
+    return _read_markdown("# " + "[" * 100_000 + "\n\nTekst.\n")
 
 
 def text_file_4mb() -> float:

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
-from ingest.models import Initiative, Passage
+from ingest.models import Document, Initiative, Passage
 
 log = logging.getLogger(__name__)
 
@@ -81,18 +81,7 @@ class Manifest(_Strict):
     checksums: dict[str, Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]]
 
 
-class StoredDocument(_Strict):
-    """An entry of ``documents.json`` (``Document.meta()``): what the pages and the reader use."""
-
-    document_id: str
-    title: str
-    file_name: str
-    sha256: str
-    media_type: str
-    pages: list[str]
-
-
-_DOCUMENTS = TypeAdapter(list[StoredDocument])
+_DOCUMENTS = TypeAdapter(list[Document])  # documents.json holds Document.meta() of each
 _PASSAGE = TypeAdapter(Passage)
 _INITIATIVES = TypeAdapter(list[Initiative])
 
@@ -273,14 +262,15 @@ class IndexStore:
         try:
             with (vdir / "passages.jsonl").open(encoding="utf-8") as f:
                 passages = [_PASSAGE.validate_json(line) for line in f if line.strip()]
-            documents = _DOCUMENTS.validate_json((vdir / "documents.json").read_bytes())
+            documents = json.loads((vdir / "documents.json").read_text("utf-8"))
+            _DOCUMENTS.validate_python(documents)
             initiatives = _INITIATIVES.validate_json((vdir / "initiatives.json").read_bytes())
             vectors = np.load(vdir / "vectors.npy", allow_pickle=False)
             dense = DenseIndex.load(vdir / "dense.faiss")
             lexical = LexicalIndex.load(vdir / "bm25")
         except Exception as exc:  # any unreadable part means the version is not served
             raise DamagedIndex(f"Indeksversjonen {version} kunne ikke leses: {exc}") from exc
-        by_id = {d.document_id: d.model_dump() for d in documents}
+        by_id = {d["document_id"]: d for d in documents}
         if not (len(passages) == dense.size == lexical.size == len(vectors)):
             raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (antall passasjer).")
         if any(p.document_id not in by_id for p in passages) or any(
