@@ -22,6 +22,7 @@ from assistant.settings import Settings
 from index.store import IndexStore, WriterBusy
 from ingest.errors import IngestError, Reason
 from ingest.file_checks import sniff
+from web.api import client_key
 
 log = logging.getLogger(__name__)
 
@@ -106,18 +107,16 @@ class FailedTokenAttempts:
                     del self._failures[k]
 
 
-def _client(request) -> str:
-    return request.client.host if request.client else "ukjent"
-
-
 def refuse_if_blocked(request) -> None:
     """429 while the client has failed too many token attempts (before anything is read)."""
-    wait = request.app.state.token_attempts.wait(_client(request))
+    wait = request.app.state.token_attempts.wait(client_key(request))
     if wait:
+        minutes = -(-wait // 60)
         raise UploadRejected(
             429,
-            "For mange forsøk med feil tilgangsnøkkel. "
-            f"Vent {wait // 60 + 1} minutter og prøv igjen.",
+            "For mange forsøk med feil tilgangsnøkkel. Vent "
+            + ("ett minutt" if minutes == 1 else f"{minutes} minutter")
+            + " og prøv igjen.",
             "too_many_attempts",
             {"Retry-After": str(wait)},
         )
@@ -130,7 +129,7 @@ def check_token_attempt(request, given: str | None, what: str = "Opplasting") ->
         check_token(request.app.state.settings, given, what)
     except UploadRejected as exc:
         if exc.status == 401:
-            request.app.state.token_attempts.fail(_client(request))
+            request.app.state.token_attempts.fail(client_key(request))
         raise
 
 
