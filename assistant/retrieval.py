@@ -11,6 +11,7 @@ description unless the question asks about owners, partners, priority or links.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -124,7 +125,13 @@ def has_pair(positions: dict[str, list[int]], pair: tuple[str, str], window: int
     first, second = positions.get(pair[0]), positions.get(pair[1])
     if not first or not second:
         return False
-    return any(0 < b - a <= window for a in first for b in second)
+    # Positions ascend: only the first of the second word's positions after ``a`` can be near
+    # enough (a word repeated in a passage must not make this quadratic).
+    for a in first:
+        j = bisect.bisect_right(second, a)
+        if j < len(second) and second[j] - a <= window:
+            return True
+    return False
 
 
 class Retriever:

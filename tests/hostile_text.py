@@ -259,6 +259,12 @@ def function_cases() -> dict[str, Callable[[str], object]]:
             count_tokens=estimate_tokens,
         )
 
+    def positions(text: str) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for n, term in enumerate(retrieval.stem_sequence(text)):
+            found.setdefault(term, []).append(n)
+        return found
+
     def terms(text: str) -> list[str]:
         return [norwegian.stem(w) for w in norwegian.words(text)[:4]] or ["plan"]
 
@@ -274,6 +280,9 @@ def function_cases() -> dict[str, Callable[[str], object]]:
         "definitions.defines": lambda t: definitions.defines(t, terms(t)),
         "retrieval.answer_pattern": retrieval.answer_pattern,
         "retrieval.phrase_pairs": retrieval.phrase_pairs,
+        "retrieval.has_pair": lambda t: [
+            retrieval.has_pair(positions(t), pair, 2) for pair in retrieval.phrase_pairs(t[:500])
+        ],
         "answer.sentences": sentences,
         "answer._shorten": _shorten,
         "glossary.expansions": glossary.expansions,
