@@ -11,6 +11,7 @@ description unless the question asks about owners, partners, priority or links.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -72,20 +73,24 @@ def fuse(
 
 
 # Answer types of "how much / how many / how long" questions and what such an answer looks like.
-_MONEY_QUESTION = re.compile(
-    r"\b(?:hvor|kor)\s+(?:mye|mykje)\b.*\b(?:penger|pengar|kost\w*|kroner|midler|"
-    r"budsjett\w*|bevilg\w*|finansier\w*)",
+# These see questions and passages, so each is linear (see tests/test_linear_time.py): a match
+# can only start where the previous one could not have (a run's start, or a bounded number of
+# number groups back), and quantifiers are possessive where giving back cannot help.
+_HOW_MUCH = re.compile(r"\b(?:hvor|kor)\s++(?:mye|mykje)\b", re.IGNORECASE)
+_MONEY_WORD = re.compile(
+    r"\b(?:penger|pengar|kost\w*|kroner|midler|budsjett\w*|bevilg\w*|finansier\w*)",
     re.IGNORECASE,
 )
-_COUNT_QUESTION = re.compile(r"\b(?:hvor|kor)\s+(?:mange|mykje|mye)\b", re.IGNORECASE)
-_PERIOD_QUESTION = re.compile(r"\b(?:hvor|kor)\s+lenge\b|\bnår\b|\bkva\s+tid\b", re.IGNORECASE)
+_COUNT_QUESTION = re.compile(r"\b(?:hvor|kor)\s++(?:mange|mykje|mye)\b", re.IGNORECASE)
+_PERIOD_QUESTION = re.compile(r"\b(?:hvor|kor)\s++lenge\b|\bnår\b|\bkva\s++tid\b", re.IGNORECASE)
 _MONEY = re.compile(
-    r"\d[\d .,]*\s*(?:kr\b|kroner|mill|milliard|mrd)|\b(?:kr|NOK)\s*\d", re.IGNORECASE
+    r"(?<![\d .,])[ .,]*+\d[\d .,]*+\s*+(?:kr\b|kroner|mill|milliard|mrd)|\b(?:kr|NOK)\s*+\d",
+    re.IGNORECASE,
 )
-_COUNT = re.compile(r"\b\d+(?:[ .,]\d+)*\s*(?:%|prosent|[^\W\d_]{3,})", re.IGNORECASE)
+_COUNT = re.compile(r"\b\d++(?:[ .,]\d++){0,6}+\s*+(?:%|prosent|[^\W\d_]{3,})", re.IGNORECASE)
 _PERIOD = re.compile(
-    r"\b\d+\s*-?\s*årig|\b(?:til|fram til|frem til|innen|fra|i perioden)\s+(?:19|20)\d\d\b"
-    r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b",
+    r"\b\d++\s*+(?:-\s*+)?årig|\b(?:til|fram til|frem til|innen|fra|i perioden)\s++(?:19|20)\d\d\b"
+    r"|\b(?:19|20)\d\d\s*+[-–]\s*+(?:19|20)?\d\d\b",
     re.IGNORECASE,
 )
 # Initiative fields ("Ansvarlig: … Samarbeidspartnere: …") are metadata: the structured
@@ -96,7 +101,8 @@ _ASKS_FOR_FIELDS = re.compile(r"ansvar|samarbeid|partner|priorit|kobl|knytt|hvem
 
 def answer_pattern(question: str) -> re.Pattern[str] | None:
     """What an answer to a how-much/how-many/how-long question contains, or None."""
-    if _MONEY_QUESTION.search(question):
+    how_much = _HOW_MUCH.search(question)
+    if how_much and _MONEY_WORD.search(question, how_much.end()):
         return _MONEY
     if _PERIOD_QUESTION.search(question):
         return _PERIOD
@@ -119,7 +125,13 @@ def has_pair(positions: dict[str, list[int]], pair: tuple[str, str], window: int
     first, second = positions.get(pair[0]), positions.get(pair[1])
     if not first or not second:
         return False
-    return any(0 < b - a <= window for a in first for b in second)
+    # Positions ascend: only the first of the second word's positions after ``a`` can be near
+    # enough (a word repeated in a passage must not make this quadratic).
+    for a in first:
+        j = bisect.bisect_right(second, a)
+        if j < len(second) and second[j] - a <= window:
+            return True
+    return False
 
 
 class Retriever:
