@@ -1,12 +1,15 @@
 # Planassistenten: CPU-only image with the bundled embedding model; no downloads at run time.
 FROM python:3.11-slim AS base
 
+# PLAN_ALLOWED_HOSTS: only the health check's own host names here. In production set it to the
+# service's public host names (docker run -e PLAN_ALLOWED_HOSTS=planer.kommune.no,...).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
+    PLAN_ALLOWED_HOSTS=localhost,127.0.0.1 \
     PLAN_INDEX_DIR=/data/index \
     PLAN_UPLOAD_DIR=/data/uploads \
     PLAN_FEEDBACK_DB=/data/feedback.sqlite3 \

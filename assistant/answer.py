@@ -32,7 +32,7 @@ FOLLOWING_SHARE = 0.35  # later sentences need this share of the first one's cov
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _STARTS = re.compile(r"^[«\"(]?[A-ZÆØÅ0-9]")
 _ENDS = re.compile(r"[.!?][»\")\]]*$")
-_BULLET = re.compile(r"\s*[•►→▪■●]\s*")
+_BULLET = re.compile(r"(?<!\s)\s*+[•►→▪■●]\s*+")  # starts only where a space run starts
 _NOT_PROSE = re.compile(
     r"[•►→▪■●|]|\s>\s|https?://|www\.|\(PDF,|\.pdf\b|^(?:Foto|Video|Kilde|Illustrasjon)\s*:"
     r"|^(?:Mer om|Les mer)\b|Kunnskapsgrunnlag:|\b\d+\.\d+\.\d+\s",  # "see also" and section lists

@@ -14,14 +14,20 @@ import re
 
 AMOUNT, PERIOD, COUNT, DEFINITION = "amount", "period", "count", "definition"
 
-_MONEY_QUESTION = re.compile(
-    r"\bhvor\s+mye\b.*?\b(?:penger|kost\w*|kroner|midler|budsjett\w*|bevilg\w*|finansier\w*"
-    r"|støtte\w*|stipend\w*|tilskudd\w*|lønn\w*|trygd\w*|skatt\w*|avgift\w*|pris\w*|får\s+jeg)"
-    r"|\bhva\s+(?:koster|kostar|er\s+prisen)\b|\bhvor\s+(?:høy|høg|dyr)\w*\s+er\b",
+# "Hvor mye …" is about money when a money word follows it (searched from there: two linear
+# searches instead of one pattern with ".*?" between, which restarts at every "hvor mye").
+_HOW_MUCH = re.compile(r"\bhvor\s++mye\b", re.IGNORECASE)
+_MONEY_WORD = re.compile(
+    r"\b(?:penger|kost\w*+|kroner|midler|budsjett\w*+|bevilg\w*+|finansier\w*+|støtte\w*+"
+    r"|stipend\w*+|tilskudd\w*+|lønn\w*+|trygd\w*+|skatt\w*+|avgift\w*+|pris\w*+|får\s++jeg)",
     re.IGNORECASE,
 )
-_COUNT_QUESTION = re.compile(r"\bhvor\s+(?:mange|mye)\b", re.IGNORECASE)
-_PERIOD_QUESTION = re.compile(r"\bhvor\s+(?:lenge|ofte)\b|\bnår\b", re.IGNORECASE)
+_PRICE_QUESTION = re.compile(
+    r"\bhva\s++(?:koster|kostar|er\s++prisen)\b|\bhvor\s++(?:høy|høg|dyr)\w*+\s++er\b",
+    re.IGNORECASE,
+)
+_COUNT_QUESTION = re.compile(r"\bhvor\s++(?:mange|mye)\b", re.IGNORECASE)
+_PERIOD_QUESTION = re.compile(r"\bhvor\s++(?:lenge|ofte)\b|\bnår\b", re.IGNORECASE)
 
 # A number starts where no digit, or digit group separator after a digit, comes before it.
 _NUMBER = r"(?<![\d])(?<!\d[ .,])\d+(?:[ .,]\d{3})*(?:[.,]\d+)?"
@@ -42,7 +48,10 @@ _PATTERNS = {
 
 def answer_type(question: str) -> str | None:
     """The answer type of a (folded, bokmål) question: amount, period, count or None."""
-    if _MONEY_QUESTION.search(question):
+    how_much = _HOW_MUCH.search(question)
+    if (how_much and _MONEY_WORD.search(question, how_much.end())) or _PRICE_QUESTION.search(
+        question
+    ):
         return AMOUNT
     if _PERIOD_QUESTION.search(question):
         return PERIOD

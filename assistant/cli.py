@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from assistant.settings import get_settings
+from assistant.settings import Settings, get_settings, settings_problems
 
 app = typer.Typer(
     add_completion=False,
@@ -24,8 +24,19 @@ err = Console(stderr=True)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]Feil:[/] {message}")
+    err.print(f"[bold red]Feil:[/] {message}", highlight=False)
     return typer.Exit(code)
+
+
+def _settings() -> Settings:
+    """The settings, or a Norwegian message and exit code 2 when the environment's are wrong
+    (a PLAN_ADMIN_TOKEN that is too short, a number that is not one)."""
+    from pydantic import ValidationError
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        raise _fail(settings_problems(exc), 2) from None
 
 
 @app.command()
@@ -41,7 +52,7 @@ def ingest(
     from assistant.pipeline import build_index
     from index.store import WriterBusy
 
-    settings = get_settings()
+    settings = _settings()
     err.print("Laster språkmodellen …")
     with Progress(
         TextColumn("{task.description}"),
@@ -78,7 +89,7 @@ def ingest(
 def _assistant(index_dir: Path | None = None):
     from assistant.service import Assistant, IndexUnavailable
 
-    settings = get_settings()
+    settings = _settings()
     if index_dir is not None:
         settings = settings.model_copy(update={"index_dir": index_dir})
     assistant = Assistant(settings)
@@ -111,7 +122,7 @@ def ask(
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Antall kilder.")] = 5,
 ) -> None:
     """Still et spørsmål om planene."""
-    settings = get_settings()
+    settings = _settings()
     assistant = _assistant()
 
     def check(q: str) -> str | None:
@@ -195,7 +206,7 @@ def serve(
     """Start nettsiden og API-et (leser inn data/plans/ først hvis det ikke finnes en indeks)."""
     from web.server import serve as run
 
-    run(host=host, port=port, settings=get_settings())
+    run(host=host, port=port, settings=_settings())
 
 
 def main() -> None:  # pragma: no cover

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +14,14 @@ from index.norwegian import normalise, stem, words
 class Glossary:
     # key (tuple of stems) → expansions
     entries: dict[tuple[str, ...], tuple[str, ...]]
+    # first stem of a key → the keys starting with it (so a text is scanned once)
+    by_first: dict[str, list[tuple[str, ...]]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for key in self.entries:
+            index.setdefault(key[0], []).append(key)
+        object.__setattr__(self, "by_first", index)
 
     @classmethod
     def from_toml(cls, text: str) -> Glossary:
@@ -29,11 +37,12 @@ class Glossary:
     def expansions(self, text: str) -> list[str]:
         """Plan words to search for as well, for the everyday words found in ``text``."""
         stems = [stem(w) for w in words(text)]
-        found: list[str] = []
-        for key, values in self.entries.items():
-            n = len(key)
-            if any(tuple(stems[i : i + n]) == key for i in range(len(stems) - n + 1)):
-                found.extend(values)
+        present: set[tuple[str, ...]] = set()
+        for i, s in enumerate(stems):
+            for key in self.by_first.get(s, ()):
+                if tuple(stems[i : i + len(key)]) == key:
+                    present.add(key)
+        found = [v for key, values in self.entries.items() if key in present for v in values]
         seen = {normalise(w) for w in words(text)}
         return [v for v in dict.fromkeys(found) if normalise(v) not in seen]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,20 @@ class IngestReport:
         return bool(self.new_documents or self.reused_documents)
 
 
+class Deadline:
+    """A time limit for a whole ingest (an upload); no limit when ``seconds`` is None."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.end = None if seconds is None else time.monotonic() + seconds
+
+    def remaining(self) -> float | None:
+        return None if self.end is None else max(0.0, self.end - time.monotonic())
+
+    def check(self) -> None:
+        if self.end is not None and time.monotonic() >= self.end:
+            raise IngestError(Reason.TIMEOUT, "time limit of the ingest reached")
+
+
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Plan files under the given paths (directories are searched recursively), sorted."""
     files: list[Path] = []
@@ -82,56 +97,65 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def recovery_sources(settings: Settings) -> tuple[list[Path], dict[Path, str]]:
+    """Every file the index knew, to rebuild it from when every version is damaged: the plan
+    directory, the originals kept under the index's ``files/`` and the uploads, each once, with
+    the name it was read in under (from the newest manifest that can still be read, or as
+    recorded beside the original). Of files read in under the same name the newest is kept,
+    as an upload replaces the document of the same name; a stored or uploaded file that the
+    newest readable manifest no longer lists, and that is older than it, was replaced too."""
+    store = IndexStore(settings.index_dir)
+    known, written = store.last_known_documents()
+    stored = store.stored_files()
+    uploads = collect_files([settings.upload_dir]) if Path(settings.upload_dir).is_dir() else []
+    newest: dict[str, tuple[float, Path]] = {}  # name → (modified, file)
+    names: dict[Path, str] = {}
+    seen: set[str] = set()
+    plans = collect_files([settings.docs_dir])
+    for path in [*plans, *stored, *uploads]:
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        sha, modified = file_sha256(path), path.stat().st_mtime
+        replaced = path not in plans and known and sha not in known and modified <= (written or 0)
+        if sha in seen or replaced:
+            continue
+        seen.add(sha)
+        name = known.get(sha) or stored.get(path) or path.name
+        if name not in newest or modified > newest[name][0]:
+            newest[name] = (modified, path)
+            names[path] = name
+    files = sorted(path for _modified, path in newest.values())
+    return files, {path: names[path] for path in files}
+
+
 def read_document(
-    path: Path, settings: Settings, count_tokens, file_name: str | None = None
+    path: Path, settings: Settings, file_name: str | None = None, timeout_s: float | None = None
 ) -> Document:
     """Parse one file into a Document with passages and initiatives; raises IngestError.
 
-    ``file_name`` is the name shown and slugged into the document id (default: the path's)."""
-    from ingest.document_builder import build_document
+    The file's content is read in a child process with the parse time and memory limits
+    (``ingest.safe_parse``). ``file_name`` is the name shown and slugged into the document id
+    (default: the path's); ``timeout_s`` shortens the time limit."""
     from ingest.file_checks import sniff
-    from ingest.initiatives import extract_initiatives
-    from ingest.safe_pdf import read_pdf_safely
-    from ingest.text_reader import read_markdown, read_text
+    from ingest.reader import ReadJob
+    from ingest.safe_parse import read_document_safely
 
     if not path.is_file():
         raise IngestError(Reason.UNREADABLE, f"no such file: {path}")
-    media_type = sniff(path, int(settings.max_file_mb * 1024 * 1024))
-    if media_type == "application/pdf":
-        raw = read_pdf_safely(
-            path,
-            max_pages=settings.max_pages,
-            timeout_s=settings.parse_timeout_s,
-            memory_mb=settings.parse_memory_mb,
-        )
-    elif media_type == "text/markdown":
-        raw = read_markdown(path)
-    else:
-        raw = read_text(path)
-    doc, blocks = build_document(
-        raw,
+    job = ReadJob(
+        media_type=sniff(path, int(settings.max_file_mb * 1024 * 1024)),
         file_name=file_name or path.name,
         sha256=file_sha256(path),
-        media_type=media_type,
-        count_tokens=count_tokens,
+        model_dir=settings.model_path(),
+        max_pages=settings.max_pages,
         max_tokens=settings.passage_max_tokens,
         max_chars=settings.passage_max_chars,
         overlap_sentences=settings.passage_overlap_sentences,
     )
-    if not doc.passages:
-        raise IngestError(Reason.NO_TEXT, "no passages")
-    doc.initiatives = extract_initiatives(doc.document_id, blocks)
-    link_initiative_passages(doc)
-    return doc
-
-
-def link_initiative_passages(doc: Document) -> None:
-    """Point each initiative at the first passage of its own section (ids may repeat)."""
-    for ini in doc.initiatives:
-        for p in doc.passages:
-            if p.initiative == ini.id and p.section.endswith(ini.title) and p.page >= ini.page:
-                ini.passage_id = p.passage_id
-                break
+    limit = (
+        settings.parse_timeout_s if timeout_s is None else min(timeout_s, settings.parse_timeout_s)
+    )
+    return read_document_safely(path, job, timeout_s=limit, memory_mb=settings.parse_memory_mb)
 
 
 def _previous(store: IndexStore, embedder: Embedder) -> LoadedIndex | None:
@@ -149,22 +173,23 @@ def build_index(
     replace: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
     sources: dict[Path, str] | None = None,
+    time_limit_s: float | None = None,
 ) -> IngestReport:
     """Read ``paths`` (default: the docs directory) and write a new index version.
 
     Documents already indexed and not named again are kept unless ``replace`` is set.
     ``sources`` optionally maps a file to the display file name (uploads are stored under
-    generated names). Raises store.WriterBusy when another writer holds the lock.
+    generated names). Raises store.WriterBusy when another writer holds the lock, and
+    IngestError (TIMEOUT) when ``time_limit_s`` runs out before the new version is written:
+    the work stops there, the lock is released and the index is left as it was.
     """
-    from ingest.tokens import model_token_counter
-
+    deadline = Deadline(time_limit_s)
     store = IndexStore(settings.index_dir)
     report = IngestReport()
     files = collect_files(paths if paths is not None else [settings.docs_dir])
     with store.writer_lock():
         embedder = embedder or load_embedder(settings)
         previous = _previous(store, embedder)
-        count_tokens = model_token_counter(settings.model_path())
 
         docs_by_id: dict[str, tuple[dict, list[Passage], list[Initiative]]] = {}
         if previous and not replace:
@@ -196,7 +221,8 @@ def build_index(
                     docs_by_id[meta["document_id"]] = (meta, passages, inis)
                     report.reused_documents.append(meta["document_id"])
                     continue
-                doc = read_document(path, settings, count_tokens, file_name=display)
+                deadline.check()
+                doc = read_document(path, settings, display, timeout_s=deadline.remaining())
             except IngestError as exc:
                 report.skipped.append(Skipped(path, exc.reason, exc.message))
                 log.info("skipped %s: %s (%s)", path.name, exc.reason, exc.detail)
@@ -207,7 +233,7 @@ def build_index(
                 )
                 log.info("skipped %s: %s", path.name, exc)
                 continue
-            store.store_file(path, doc.sha256)
+            store.store_file(path, doc.sha256, doc.file_name)
             meta = doc.meta()
             meta["stored_suffix"] = path.suffix.lower()
             docs_by_id[doc.document_id] = (meta, doc.passages, doc.initiatives)
@@ -225,10 +251,12 @@ def build_index(
             initiatives.extend(inis)
 
         vectors, sentence_vectors, sentence_starts = _vectors_for(
-            passages, embedder, previous, report, progress
+            passages, embedder, previous, report, progress, deadline
         )
+        deadline.check()
         vocabulary = build_vocabulary(lexical_text(p) for p in passages)
         lexical = LexicalIndex.build([lexical_text(p) for p in passages], vocabulary)
+        deadline.check()
         report.version = store.write_version(
             passages=passages,
             vectors=vectors,
@@ -247,7 +275,7 @@ def build_index(
     return report
 
 
-def _vectors_for(passages, embedder, previous, report, progress):
+def _vectors_for(passages, embedder, previous, report, progress, deadline):
     """Passage vectors, sentence vectors and where each passage's sentences start. Texts the
     previous version already embedded keep their vectors."""
     known: dict[str, np.ndarray] = {}
@@ -269,6 +297,7 @@ def _vectors_for(passages, embedder, previous, report, progress):
     missing = list(dict.fromkeys(t for t in everything if t not in known))
     batch = 64
     for start in range(0, len(missing), batch):
+        deadline.check()
         chunk = missing[start : start + batch]
         if progress:
             progress("embedding", start + len(chunk), len(missing))

@@ -25,6 +25,7 @@ from index.nynorsk import bokmal_candidates, fold_phrases, fold_word, is_nynorsk
 RULES = ("glossary", "spelling", "nynorsk")  # analysis steps PLAN_RULES_OFF can switch off
 EXPANSION_WEIGHT = 0.4  # BM25 weight of glossary words next to the question's own
 COMPOUND_MIN = 8  # words this long may be compounds worth splitting
+MAX_LOOKUPS = 40  # unknown words of one question tried for another spelling (bounded work)
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,14 @@ def _rewrite(
 ) -> tuple[str, dict[str, str]]:
     """(searched text, corrections) for normalised text."""
     corrections: dict[str, str] = {}
+    lookups = 0
 
     def replace(m: re.Match[str]) -> str:
+        nonlocal lookups
         word = m.group(0)
+        lookups += 1
+        if lookups > MAX_LOOKUPS:
+            return fold_word(word)
         if "-" in word:
             return "-".join(_searched_word(p, lexicon, off) for p in word.split("-"))
         searched = _searched_word(word, lexicon, off)

@@ -1,6 +1,9 @@
 """The Assistant facade: what the CLI and the web app call. Loads the current index once,
 answers questions, searches, lists documents and initiatives, and picks up new index versions
-without a restart (requests in flight keep the version they started with)."""
+without a restart (requests in flight keep the version they started with).
+
+A version that cannot be served is remembered, not loaded again and again: a new attempt is
+made only when the ``current`` pointer or the set of versions changes."""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from assistant.retrieval import Hit, Retriever
 from assistant.settings import Settings
 from index.embedder import Embedder, load_embedder
 from index.lexicon import Lexicon
-from index.store import IndexError_, IndexStore, LoadedIndex, ModelMismatch
+from index.store import IndexError_, IndexStore, LoadedIndex
 from ingest.models import Initiative, Passage
 from ingest.splitter import split_sentences
 
@@ -89,7 +92,12 @@ class Assistant:
         self._state: _State | None = None
         self._refusal: RefusalModel | None = None
         self._lock = threading.Lock()
+        self._reload_lock = threading.Lock()
+        self._reloader: threading.Thread | None = None
+        self._reloader_guard = threading.Lock()
         self._last_check = 0.0
+        self._seen_current: str | None = None  # `current` as it was at the last check
+        self._failure: tuple[object, IndexUnavailable] | None = None  # (what was on disk, why)
 
     # -- index lifecycle ------------------------------------------------------------------
     @property
@@ -105,47 +113,94 @@ class Assistant:
         return self._embedder
 
     def _load(self) -> _State:
+        """The current version, or the newest good one when current is damaged."""
         emb = self.embedder
         try:
             loaded = self.store.load_best(model=emb.name, dimension=emb.dimension)
-        except ModelMismatch as exc:
-            raise IndexUnavailable(exc.message) from exc
         except IndexError_ as exc:
             raise IndexUnavailable(exc.message) from exc
+        return self._serve(loaded)
+
+    def _serve(self, loaded: LoadedIndex) -> _State:
         by_id = {p.passage_id: i for i, p in enumerate(loaded.passages)}
         lexicon = Lexicon.from_texts(
             (_lexical(p) for p in loaded.passages), loaded.lexical.vocabulary
         )
-        return _State(loaded, Retriever(loaded, emb, self.settings), by_id, lexicon)
+        return _State(loaded, Retriever(loaded, self.embedder, self.settings), by_id, lexicon)
+
+    def _on_disk(self) -> tuple[str | None, tuple[str, ...]]:
+        """What a load would look at: the current pointer and the version directories."""
+        return self.store.current_version(), tuple(self.store.versions())
 
     def _state_now(self) -> _State:
         state = self._state
         if state is None:
             with self._lock:
                 if self._state is None:
-                    self._state = self._load()
+                    on_disk = self._on_disk()
+                    if self._failure is not None and self._failure[0] == on_disk:
+                        raise self._failure[1]  # nothing changed since the last attempt
+                    try:
+                        self._state = self._load()
+                    except IndexUnavailable as exc:
+                        self._failure = (on_disk, exc)
+                        raise
+                    self._seen_current = on_disk[0]
                 state = self._state
         return state
 
     def reload_if_changed(self, force: bool = False) -> bool:
-        """Swap to a newer current version if there is one. A bad new version keeps the old."""
+        """Swap to a newer current version if there is one. A bad new version keeps the old one
+        and is remembered: it is not loaded again until ``current`` changes."""
         now = time.monotonic()
         if not force and now - self._last_check < self.settings.index_poll_s:
             return False
-        self._last_check = now
-        current = self.store.current_version()
-        state = self._state
-        if state is not None and current == state.loaded.version:
-            return False
+        with self._reload_lock:
+            self._last_check = now
+            current = self.store.current_version()
+            state = self._state
+            if state is None:
+                try:
+                    self._state_now()
+                except IndexUnavailable:
+                    return False
+                return True
+            if current == state.loaded.version or current == self._seen_current:
+                return False
+            self._seen_current = current
+            if current is None:
+                log.error("index: no current version, keeping %s", state.loaded.version)
+                return False
+            emb = self.embedder
+            try:
+                new = self._serve(self.store.load(current, model=emb.name, dimension=emb.dimension))
+            except IndexError_ as exc:
+                log.error("index: %s Keeping %s.", exc.message, state.loaded.version)
+                return False
+            with self._lock:
+                self._state = new
+            log.info("serving index version %s", new.loaded.version)
+            return True
+
+    def reload_in_background(self) -> None:
+        """Run ``reload_if_changed`` in a thread when a check is due; never blocks the caller
+        (the web app calls this from its event loop, where loading an index would stall every
+        request)."""
+        if time.monotonic() - self._last_check < self.settings.index_poll_s:
+            return
+        with self._reloader_guard:
+            if self._reloader is not None and self._reloader.is_alive():
+                return
+            self._reloader = threading.Thread(
+                target=self._reload_logged, name="index-reload", daemon=True
+            )
+            self._reloader.start()
+
+    def _reload_logged(self) -> None:
         try:
-            new = self._load()
-        except IndexUnavailable as exc:
-            log.error("index reload failed, keeping %s: %s", state and state.loaded.version, exc)
-            return False
-        with self._lock:
-            self._state = new
-        log.info("serving index version %s", new.loaded.version)
-        return True
+            self.reload_if_changed()
+        except Exception:  # a bad new version must never fail requests
+            log.exception("index reload check failed")
 
     @property
     def index_version(self) -> str | None:

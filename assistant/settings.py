@@ -5,11 +5,15 @@ Every field here must be documented in the README's settings table (a test check
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_ADMIN_TOKEN_CHARS = 16
 
 
 class Settings(BaseSettings):
@@ -67,16 +71,23 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, gt=0, description="Largest plan file accepted (MB).")
     max_pages: int = Field(2000, ge=1, description="Most pages read from one PDF.")
     parse_timeout_s: float = Field(120.0, gt=0, description="Time limit for parsing one file.")
-    parse_memory_mb: int = Field(2048, ge=256, description="Memory limit of the parser process.")
+    parse_memory_mb: int = Field(2048, ge=512, description="Memory limit of the parser process.")
 
     # Web
-    admin_token: str = Field("", description="Token for uploads; empty disables upload.")
-    allowed_hosts: list[str] = Field(
-        default_factory=lambda: ["*"], description="Host names the server answers to."
+    admin_token: str = Field(
+        "", description="Token for uploads (16 characters or more); empty disables upload."
+    )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Host names the server answers to, comma-separated; set it in production.",
     )
     max_question_chars: int = Field(500, ge=1, description="Longest question accepted.")
     rate_limit_per_minute: int = Field(120, ge=1, description="Questions per client per minute.")
     max_upload_mb: float = Field(50.0, gt=0, description="Largest upload accepted (MB).")
+    max_body_kb: int = Field(16, ge=1, description="Largest body of any other request (KB).")
+    upload_timeout_s: float = Field(
+        600.0, gt=0, description="Time limit for reading in one upload (parse, embed, index)."
+    )
     index_poll_s: float = Field(
         2.0, gt=0, description="How often the server looks for a new index."
     )
@@ -103,6 +114,29 @@ class Settings(BaseSettings):
             raise ValueError("PLAN_CONTACT_EMAIL må være én e-postadresse, som post@kommune.no.")
         return value
 
+    @field_validator("admin_token")
+    @classmethod
+    def _token_long_enough(cls, token: str) -> str:
+        if token and len(token) < MIN_ADMIN_TOKEN_CHARS:
+            raise ValueError(
+                f"PLAN_ADMIN_TOKEN er for kort ({len(token)} tegn). Bruk minst "
+                f"{MIN_ADMIN_TOKEN_CHARS} tilfeldige tegn, for eksempel fra "
+                "«python3 -c 'import secrets; print(secrets.token_urlsafe(24))'», "
+                "eller la den stå tom for å slå av opplasting."
+            )
+        return token
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts_from_text(cls, value: object) -> object:
+        """ "planer.example.no,localhost" or a JSON list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [h.strip() for h in text.split(",") if h.strip()]
+        return value
+
     def model_path(self) -> str:
         from index.model_setup import resolve_model_path
 
@@ -112,3 +146,18 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """What is wrong with the environment's settings, in Norwegian (for the CLI at start)."""
+    problems = []
+    for error in exc.errors():
+        name = "PLAN_" + "_".join(str(part) for part in error["loc"][:1]).upper()
+        if error["type"] == "value_error":
+            problems.append(str(error["msg"]).removeprefix("Value error, "))
+        else:
+            problems.append(
+                f"{name} har en ugyldig verdi ({error.get('input')!r}). "
+                "Se tabellen over innstillinger i README."
+            )
+    return " ".join(problems)

@@ -71,6 +71,18 @@ def content_words(text: str) -> list[str]:
 
 _LINKING = ("", "s", "e")  # Norwegian compounds join with nothing, -s- or -e-
 
+# Bounds on compound splitting, so a long made-up word costs no more than a real one: longer
+# "words" are not split, a split has at most this many parts, and the search looks up at most
+# this many heads. The longest word in the sample plans has 28 letters and 3 parts, and needs
+# about 120 stem look-ups.
+MAX_COMPOUND_CHARS = 60
+MAX_COMPOUND_PARTS = 5
+MAX_COMPOUND_CANDIDATES = 1_000
+
+
+class _Exhausted(Exception):
+    pass
+
 
 def split_compound(
     word: str, vocabulary: frozenset[str] | set[str], min_part: int = 4
@@ -78,26 +90,55 @@ def split_compound(
     """Split a compound into known parts from ``vocabulary`` (stems), longest head first.
 
     Returns [] when no split into two known parts exists. The right-hand part may itself split.
+    Each tail is searched once (memoised), and the work is bounded by MAX_COMPOUND_CHARS,
+    MAX_COMPOUND_PARTS and MAX_COMPOUND_CANDIDATES: beyond them the word is not split.
     """
-    if len(word) < 2 * min_part:
+    if not 2 * min_part <= len(word) <= MAX_COMPOUND_CHARS:
         return []
-    for i in range(len(word) - min_part, min_part - 1, -1):
-        head, tail = word[:i], word[i:]
+    memo: dict[tuple[int, int], list[str]] = {}
+    budget = MAX_COMPOUND_CANDIDATES
+
+    def known(part: str) -> bool:
+        return stem(part) in vocabulary or part in vocabulary
+
+    def split_from(start: int, parts: int) -> list[str]:
+        """The split of word[start:] into at most ``parts`` parts, or []."""
+        if (start, parts) in memo:
+            return memo[start, parts]
+        found: list[str] = []
+        if parts >= 2 and len(word) - start >= 2 * min_part:
+            for i in range(len(word) - min_part, start + min_part - 1, -1):
+                found = _split_at(start, i, parts)
+                if found:
+                    break
+        memo[start, parts] = found
+        return found
+
+    def _split_at(start: int, i: int, parts: int) -> list[str]:
+        nonlocal budget
+        head, tail = word[start:i], word[i:]
         for link in _LINKING:
             if link and not head.endswith(link):
                 continue
             base = head[: len(head) - len(link)] if link else head
             if len(base) < min_part:
                 continue
-            if stem(base) in vocabulary or base in vocabulary:
-                if tail in _SUFFIX_TAILS or stem(tail) in _SUFFIX_TAILS:
-                    continue
-                if stem(tail) in vocabulary or tail in vocabulary:
-                    return [base, tail]
-                rest = split_compound(tail, vocabulary, min_part)
-                if rest:
-                    return [base, *rest]
-    return []
+            budget -= 1
+            if budget < 0:
+                raise _Exhausted
+            if not known(base) or tail in _SUFFIX_TAILS or stem(tail) in _SUFFIX_TAILS:
+                continue
+            if known(tail):
+                return [base, tail]
+            rest = split_from(i, parts - 1)
+            if rest:
+                return [base, *rest]
+        return []
+
+    try:
+        return split_from(0, MAX_COMPOUND_PARTS)
+    except _Exhausted:
+        return []
 
 
 def analyse(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> list[str]:

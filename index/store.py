@@ -1,6 +1,10 @@
 """The index on disk: versioned directories, a manifest with checksums, an atomic ``current``
 pointer switched only after everything is fsynced, one writer at a time, and loading that never
-serves a damaged version (it falls back to the newest good one)."""
+serves a damaged version (it falls back to the newest good one).
+
+Nothing read from disk is trusted: the manifest's shape is checked (types, required keys, a
+checksum for every file of the version), as are the passages, documents and initiatives; any
+failure makes the version "damaged"."""
 
 from __future__ import annotations
 
@@ -14,14 +18,15 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
-from ingest.models import Initiative, Passage
+from ingest.models import Document, Initiative, Passage
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +34,58 @@ FORMAT = 1
 CURRENT = "current"
 LOCK = ".writer.lock"
 FILES_DIR = "files"
+NAME_SUFFIX = ".name"  # beside a stored original: the file name it was read in under
 KEEP_VERSIONS = 3
 SENTENCE_VECTORS = "sentence_vectors.npy"  # float16, one row per passage sentence
 SENTENCE_STARTS = "sentence_starts.npy"  # the first sentence row of each passage
+MANIFEST = "manifest.json"
+# Files every version has (the BM25 library's own files are covered by "every file present").
+REQUIRED_FILES = frozenset(
+    {
+        "passages.jsonl",
+        "documents.json",
+        "initiatives.json",
+        "vectors.npy",
+        "dense.faiss",
+        "bm25/compound_vocabulary.json",
+    }
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow")
+
+
+class _Counts(_Strict):
+    documents: int = Field(ge=0)
+    passages: int = Field(ge=0)
+    initiatives: int = Field(ge=0)
+    pages: int = Field(ge=0)
+
+
+class _ManifestDocument(_Strict):
+    document_id: str
+    title: str
+    file_name: str
+    sha256: str
+
+
+class Manifest(_Strict):
+    """What ``manifest.json`` must hold (written by ``IndexStore.write_version``)."""
+
+    format: Literal[1]
+    version: str
+    created: str
+    model: str
+    dimension: int = Field(gt=0)
+    counts: _Counts
+    documents: list[_ManifestDocument]
+    checksums: dict[str, Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]]
+
+
+_DOCUMENTS = TypeAdapter(list[Document])  # documents.json holds Document.meta() of each
+_PASSAGE = TypeAdapter(Passage)
+_INITIATIVES = TypeAdapter(list[Initiative])
 
 
 class IndexError_(Exception):
@@ -120,6 +174,12 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _inside(rel: str) -> bool:
+    """Is ``rel`` a plain relative path inside a version directory (no "..", not absolute)?"""
+    path = PurePosixPath(rel)
+    return bool(rel) and not path.is_absolute() and ".." not in path.parts and "\\" not in rel
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -163,25 +223,71 @@ class IndexStore:
         ]
         return sorted(names, reverse=True)
 
+    def stored_files(self) -> dict[Path, str | None]:
+        """The original files kept under ``files/`` (named by their SHA-256), each with the
+        name it was read in under when that was recorded."""
+        directory = self.root / FILES_DIR
+        found: dict[Path, str | None] = {}
+        for path in sorted(directory.glob("*")) if directory.is_dir() else []:
+            if not path.is_file() or path.name.endswith((".tmp", NAME_SUFFIX)):
+                continue
+            label = path.with_name(path.name + NAME_SUFFIX)
+            found[path] = (label.read_text("utf-8").strip() or None) if label.is_file() else None
+        return found
+
+    def last_known_documents(self) -> tuple[dict[str, str], float | None]:
+        """SHA-256 → file name of the documents in the newest version whose manifest can still
+        be read (even if the version is damaged), and when that manifest was written."""
+        for version in self.versions():
+            path = self.root / version / MANIFEST
+            try:
+                manifest = json.loads(path.read_text("utf-8"))
+                documents = manifest["documents"]
+                names = {d["sha256"]: d["file_name"] for d in documents}
+                if all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
+                    return names, path.stat().st_mtime
+            except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                continue
+        return {}, None
+
     def file_path(self, sha256: str, suffix: str) -> Path:
         return self.root / FILES_DIR / f"{sha256}{suffix}"
 
     def verify(self, version: str) -> dict[str, Any]:
-        """The manifest of ``version`` if every file is present with its checksum, else raise."""
+        """The manifest of ``version`` if it has the right shape and every file of the version
+        is present with its checksum, else raise DamagedIndex."""
         vdir = self.root / version
         try:
-            manifest = json.loads((vdir / "manifest.json").read_text("utf-8"))
+            manifest = json.loads((vdir / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise DamagedIndex(
                 f"Indeksversjonen {version} mangler eller har skadet manifest."
             ) from exc
-        if manifest.get("format") != FORMAT:
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise DamagedIndex(
                 f"Indeksversjonen {version} har et ukjent format. Bygg indeksen på nytt."
             )
-        for rel, checksum in manifest.get("checksums", {}).items():
+        try:
+            checksums = Manifest.model_validate(manifest).checksums
+        except ValidationError as exc:
+            fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]}))
+            raise DamagedIndex(
+                f"Indeksversjonen {version} har et ugyldig manifest ({fields})."
+            ) from exc
+        present = {str(p.relative_to(vdir)) for p in vdir.rglob("*") if p.is_file()} - {MANIFEST}
+        unchecked = sorted((REQUIRED_FILES | present) - set(checksums))
+        if unchecked:
+            raise DamagedIndex(
+                f"Indeksversjonen {version} mangler sjekksum for {', '.join(unchecked[:3])}."
+            )
+        for rel, checksum in checksums.items():
             path = vdir / rel
-            if not path.is_file() or _sha256(path) != checksum:
+            if (
+                not _inside(rel)
+                or not path.is_file()
+                or path.is_symlink()
+                or _sha256(path) != checksum
+            ):
                 raise DamagedIndex(f"Indeksversjonen {version} er skadet ({rel}).")
         return manifest
 
@@ -198,12 +304,10 @@ class IndexStore:
         vdir = self.root / version
         try:
             with (vdir / "passages.jsonl").open(encoding="utf-8") as f:
-                passages = [Passage.from_dict(json.loads(line)) for line in f if line.strip()]
+                passages = [_PASSAGE.validate_json(line) for line in f if line.strip()]
             documents = json.loads((vdir / "documents.json").read_text("utf-8"))
-            initiatives = [
-                Initiative.from_dict(d)
-                for d in json.loads((vdir / "initiatives.json").read_text("utf-8"))
-            ]
+            _DOCUMENTS.validate_python(documents)
+            initiatives = _INITIATIVES.validate_json((vdir / "initiatives.json").read_bytes())
             vectors = np.load(vdir / "vectors.npy", allow_pickle=False)
             dense = DenseIndex.load(vdir / "dense.faiss")
             lexical = LexicalIndex.load(vdir / "bm25")
@@ -213,18 +317,23 @@ class IndexStore:
                 sentence_starts = np.load(vdir / SENTENCE_STARTS, allow_pickle=False)
         except Exception as exc:  # any unreadable part means the version is not served
             raise DamagedIndex(f"Indeksversjonen {version} kunne ikke leses: {exc}") from exc
+        by_id = {d["document_id"]: d for d in documents}
         if not (len(passages) == dense.size == lexical.size == len(vectors)):
             raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (antall passasjer).")
         if sentence_vectors is not None and not _sentences_fit(
             sentence_vectors, sentence_starts, len(passages), dense.dimension
         ):
             raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (setningsvektorer).")
+        if any(p.document_id not in by_id for p in passages) or any(
+            i.document_id not in by_id for i in initiatives
+        ):
+            raise DamagedIndex(f"Indeksversjonen {version} er inkonsistent (dokumenter).")
         return LoadedIndex(
             version,
             vdir,
             manifest,
             passages,
-            {d["document_id"]: d for d in documents},
+            by_id,
             initiatives,
             vectors,
             dense,
@@ -273,9 +382,14 @@ class IndexStore:
         finally:
             os.close(fd)
 
-    def store_file(self, source: Path, sha256: str) -> Path:
-        """Keep the original file (content-addressed) so the reader can serve it."""
+    def store_file(self, source: Path, sha256: str, name: str | None = None) -> Path:
+        """Keep the original file (content-addressed) so the reader can serve it, and the name
+        it was read in under (``<file>.name``) so the index can be rebuilt from it."""
         target = self.file_path(sha256, source.suffix.lower())
+        label = target.with_name(target.name + NAME_SUFFIX)
+        if name and not label.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            label.write_text(name, "utf-8")
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(target.name + ".tmp")

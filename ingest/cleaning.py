@@ -14,8 +14,10 @@ from collections import Counter
 from ingest.models import Line, Page
 
 EDGE_LINES = 3  # lines at the top and bottom of a page that may be running headers/footers
+# Possessive quantifiers keep the patterns here linear on any line (tests/test_linear_time.py).
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:side\s+|s\.\s*|-\s*)?(\d{1,4})(?:\s*(?:/|av|of)\s*\d{1,4})?\s*-?\s*$", re.IGNORECASE
+    r"^\s*+(?:side\s++|s\.\s*+|-\s*+)?(\d{1,4})(?:\s*+(?:/|av|of)\s*+\d{1,4})?\s*+(?:-\s*+)?$",
+    re.IGNORECASE,
 )
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
@@ -77,7 +79,7 @@ def remove_running_lines(pages: list[Page]) -> list[Page]:
     return cleaned
 
 
-_TOC_ENTRY = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S.{0,100}?(?:\s\.{2,}\s*\d+|\s\d{1,4})?$")
+_TOC_ENTRY = re.compile(r"^\d++(?:\.\d++)*+\.?\s++\S.{0,100}?(?:\s\.{2,}+\s*+\d++|\s\d{1,4})?$")
 TOC_TITLES = {"innhold", "innholdsfortegnelse", "innhaldsliste", "innhald"}
 
 
@@ -114,6 +116,53 @@ def remove_table_of_contents(pages: list[Page], min_run: int = 5) -> list[Page]:
 
 _HYPHEN_END = re.compile(r"(\w)-$")
 _KEEP_HYPHEN_NEXT = {"og", "eller", "til", "samt", "enn", "som"}
+TAIL_CHARS = 200  # the end of the text a join looks at (longer "words" are not words)
+
+
+class LineJoiner:
+    """Running text built from wrapped lines (see ``join_lines``), in time linear in its length:
+    a join looks only at the last TAIL_CHARS characters of the text so far."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._tail = ""
+        self.length = 0
+
+    def append(self, text: str) -> None:
+        """Add ``text`` as it is."""
+        if text:
+            self._parts.append(text)
+            self._tail = (self._tail + text)[-TAIL_CHARS:]
+            self.length += len(text)
+
+    def add_line(self, line: str) -> None:
+        """Add a wrapped line, undoing end-of-line hyphenation."""
+        line = line.strip()
+        if not line:
+            return
+        if not self.length:
+            self.append(line)
+            return
+        if _HYPHEN_END.search(self._tail) and line[:1].islower():
+            next_word = line.split(" ", 1)[0].strip(",.;:")
+            prefix = self._tail.rsplit(" ", 1)[-1][:-1]
+            if next_word in _KEEP_HYPHEN_NEXT:
+                self.append(f" {line}")
+            elif prefix.isupper() or any(ch.isdigit() for ch in prefix):
+                self.append(line)
+            else:
+                self._drop_last_char()
+                self.append(line)
+        else:
+            self.append(f" {line}")
+
+    def _drop_last_char(self) -> None:
+        self._parts[-1] = self._parts[-1][:-1]
+        self._tail = self._tail[:-1]
+        self.length -= 1
+
+    def text(self) -> str:
+        return "".join(self._parts)
 
 
 def join_lines(lines: list[str]) -> str:
@@ -122,27 +171,10 @@ def join_lines(lines: list[str]) -> str:
     "arbeids-" + "plassen" → "arbeidsplassen"; "By-" + "og regionsentre" keeps "By- og";
     "NAV-" + "kontor" keeps "NAV-kontor" (a hyphen after capitals is part of the word).
     """
-    out = ""
+    joiner = LineJoiner()
     for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if not out:
-            out = line
-            continue
-        m = _HYPHEN_END.search(out)
-        if m and line[:1].islower():
-            next_word = line.split(" ", 1)[0].strip(",.;:")
-            prefix = out.rsplit(" ", 1)[-1][:-1]
-            if next_word in _KEEP_HYPHEN_NEXT:
-                out = f"{out} {line}"
-            elif prefix.isupper() or any(ch.isdigit() for ch in prefix):
-                out = out + line
-            else:
-                out = out[:-1] + line
-        else:
-            out = f"{out} {line}"
-    return out
+        joiner.add_line(line)
+    return joiner.text()
 
 
 _TERMINAL = (".", "!", "?", ":", "…")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.cleaning import join_lines, remove_running_lines, remove_table_of_contents
+from ingest.cleaning import LineJoiner, remove_running_lines, remove_table_of_contents
 from ingest.headings import find_blocks, initiative_id
 from ingest.models import Block, Document, Page, Passage, RawDocument
 from ingest.splitter import pack
 
 SECTION_SEPARATOR = " › "
+FIND_WINDOW = 20_000  # characters searched for a passage's start on its page
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
 
@@ -31,26 +33,26 @@ def paragraph_blocks(pages: list[Page]) -> list[Block]:
 
 
 def block_text(block: Block) -> tuple[str, list[tuple[int, int]]]:
-    """The block's running text and where each page's part starts in it."""
-    text = ""
+    """The block's running text and where each page's part starts in it: a part's first line
+    continues the previous page's last one (a paragraph or a word may run over the page)."""
+    joiner = LineJoiner()
     starts: list[tuple[int, int]] = []
     for page, part in block.parts:
-        if text:
-            head, _, first = part.partition("\n")
-            joined = join_lines([text, head]) + ("\n" + first if first else "")
+        if joiner.length:
+            head, _, rest = part.partition("\n")
+            joiner.add_line(head)
+            if rest:
+                joiner.append("\n" + rest)
         else:
-            joined = part
-        starts.append((len(joined) - len(part), page))
-        text = joined
-    return text, starts
+            joiner.append(part)
+        starts.append((joiner.length - len(part), page))
+    return joiner.text(), starts
 
 
 def _page_at(starts: list[tuple[int, int]], offset: int) -> int:
-    page = starts[0][1]
-    for start, p in starts:
-        if start <= offset:
-            page = p
-    return page
+    """The page of the last part that starts at or before ``offset``."""
+    i = bisect.bisect_right(starts, offset, key=lambda s: s[0])
+    return starts[max(i - 1, 0)][1]
 
 
 def build_document(
@@ -78,14 +80,19 @@ def build_document(
     page_texts = {p.number: "\n".join(ln.text for ln in p.lines) for p in pages}
 
     passages: list[Passage] = []
+    found_at: dict[int, int] = {}  # page → where the last passage on it was found
     for block in blocks:
         section = SECTION_SEPARATOR.join(block.path) or title
         initiative = next((i for h in reversed(block.path) if (i := initiative_id(h))), None)
         text, starts = block_text(block)
         for piece in pack(text, count_tokens, max_tokens, max_chars, overlap_sentences):
             page = _page_at(starts, piece.start)
-            page_text = page_texts.get(page, "")
-            char_start = max(0, page_text.find(piece.text[:25]))
+            # Passages follow each other on a page: look for this one from where the last one
+            # was found, within a bounded window (a passage joined over a line break is not
+            # found verbatim, and must not cost a search of the whole page).
+            after = found_at.get(page, 0)
+            at = page_texts.get(page, "").find(piece.text[:25], after, after + FIND_WINDOW)
+            char_start = found_at[page] = at if at >= 0 else after
             digest = hashlib.sha1(
                 f"{sha256}\x00{len(passages)}\x00{piece.text}".encode()
             ).hexdigest()[:16]

@@ -12,6 +12,7 @@ class Reason(StrEnum):
     DAMAGED = "damaged"
     BAD_PAGE_TREE = "bad_page_tree"
     NO_TEXT = "no_text"
+    ONLY_HEADINGS = "only_headings"
     TOO_MANY_PAGES = "too_many_pages"
     TOO_LARGE = "too_large"
     BOMB = "bomb"
@@ -27,10 +28,11 @@ MESSAGES_NB: dict[Reason, str] = {
     Reason.DAMAGED: "Filen er skadet eller ufullstendig og kan ikke leses. Last ned eller eksporter den på nytt.",
     Reason.BAD_PAGE_TREE: "Filen har en ugyldig sidestruktur og kan ikke leses. Eksporter den på nytt som PDF.",
     Reason.NO_TEXT: "Filen har ingen lesbar tekst (trolig skannet). Kjør tekstgjenkjenning (OCR) på den først.",
+    Reason.ONLY_HEADINGS: "Filen har bare overskrifter og ingen tekst under dem å søke i. Legg til teksten og prøv igjen.",
     Reason.TOO_MANY_PAGES: "Filen har for mange sider. Del den opp i mindre dokumenter.",
     Reason.TOO_LARGE: "Filen er for stor. Del den opp eller komprimer den.",
     Reason.BOMB: "Filen pakker ut til urimelig mye data og ble stoppet av sikkerhetshensyn.",
-    Reason.TIMEOUT: "Det tok for lang tid å lese filen. Prøv å eksportere den på nytt som PDF.",
+    Reason.TIMEOUT: "Det tok for lang tid å lese inn filen, og innlesingen ble stoppet. Del dokumentet opp i mindre filer og prøv igjen.",
     Reason.UNSUPPORTED: "Filtypen støttes ikke. Bruk PDF, TXT eller Markdown (.md).",
     Reason.UNREADABLE: "Filen kunne ikke leses. Sjekk at den ikke er skadet, og prøv igjen.",
 }

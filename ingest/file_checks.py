@@ -7,6 +7,7 @@ from pathlib import Path
 from ingest.errors import IngestError, Reason
 
 PDF_SUFFIXES = {".pdf"}
+MARKUP = (b"<!doctype", b"<html", b"<?xml", b"pk\x03\x04")  # HTML, XML and ZIP (docx, odt)
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt"}
 
@@ -28,8 +29,8 @@ def sniff(path: Path, max_bytes: int) -> str:
             raise IngestError(Reason.NOT_PDF, f"starts with {head[:8]!r}")
         return "application/pdf"
     if suffix in MARKDOWN_SUFFIXES | TEXT_SUFFIXES:
-        if b"\x00" in head or head.startswith(b"%PDF-"):
-            raise IngestError(Reason.UNSUPPORTED, "binary data in a text file")
+        if b"\x00" in head or head.startswith(b"%PDF-") or head.lstrip().lower().startswith(MARKUP):
+            raise IngestError(Reason.UNSUPPORTED, "binary data or markup in a text file")
         if not head.strip():
             raise IngestError(Reason.EMPTY, "only whitespace")
         return "text/markdown" if suffix in MARKDOWN_SUFFIXES else "text/plain"

@@ -28,6 +28,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _ID = re.compile(r"\b([A-ZÆØÅ]{1,3}\d{1,3})\b")
+_ADJECTIVE = re.compile(r"(?<![a-zæøå])[a-zæøå]+e")  # "offentlige" (no restart inside a word)
+_DASH = re.compile(r"\s[–—-]\s")
 
 
 def split_organisations(text: str) -> list[str]:
@@ -42,7 +44,7 @@ def split_organisations(text: str) -> list[str]:
     # A word wrapped at its hyphen: "Nord- Gudbrandsdalen", "Kongsvinger- regionene".
     text = re.sub(r"(\w)- (?!(?:og|eller|samt|til)\b)(?=\w)", r"\1-", text)
     names: list[str] = []
-    for chunk in re.split(r"\s+i\s+samarbeid\s+med\s+", _without_prose(text)):
+    for chunk in re.split(r"(?<!\s)\s++i\s++samarbeid\s++med\s+", _without_prose(text)):
         names.extend(_split_list(chunk, reg))
     return list(dict.fromkeys(n for name in names for n in reg.split_run_together(name)))
 
@@ -58,15 +60,15 @@ def _without_prose(text: str) -> str:
     """The list without the prose after it: a new sentence ("… regionene. Det kan også …") or
     a clause after a dash ("… selskaper – Statsforvalteren og fylkeskommunen ønsker å …")."""
     text = re.split(r"(?<=[^\W\d_]{3})\.\s+(?=[A-ZÆØÅ])", text, maxsplit=1)[0]
-    for dash in re.finditer(r"\s[–—-]\s", text):
-        if _VERB.search(text[dash.end() :]):
-            return text[: dash.start()]
+    dash = _DASH.search(text)  # a verb after a later dash is after the first one too
+    if dash and _VERB.search(text, dash.end()):
+        return text[: dash.start()]
     return text
 
 
 def _places(text: str, reg: Register) -> bool:
     """Only places: "Gjøvik", "Ålesund og Trondheim (Sit)", "Valdres, Nord-Østerdal"."""
-    return all(reg.is_place(p) for p in re.split(r",\s*|\s+og\s+", text))
+    return all(reg.is_place(p) for p in re.split(r",\s*+|(?<!\s)\s++og\s+", text))
 
 
 def _join_places(parts: list[str], sep: str, reg: Register) -> list[str]:
@@ -86,16 +88,16 @@ def _split_list(text: str, reg: Register) -> list[str]:
     text = text.strip(" .;,")
     names: list[str] = []
     # "Elverum-, Gjøvik- og Lillehammer-regionene" is one name: no split after "-,".
-    items = [p.strip() for p in re.split(r"(?<!-)\s*[,;]\s*", text) if p.strip()]
+    items = [p.strip() for p in re.split(r"(?<![-\s])\s*+[,;]\s*", text) if p.strip()]
     for item in _join_places(items, ", ", reg):
         if _VERB.search(item):  # a clause: the list has ended
             break
-        pieces = _join_places(re.split(r"(?<!-)\s+(?:og|samt)\s+", item), " og ", reg)
+        pieces = _join_places(re.split(r"(?<![-\s])\s++(?:og|samt)\s+", item), " og ", reg)
         splittable = (
             len(pieces) > 1
             and " ved " not in f" {item} "  # "fylkeskommunen ved Næring og samarbeid"
             # "offentlige og private arbeidsgivere": a bare adjective shares the noun.
-            and not (re.fullmatch(r"[a-zæøå]+e", pieces[0]) and len(pieces[1].split()) > 1)
+            and not (_ADJECTIVE.fullmatch(pieces[0]) and len(pieces[1].split()) > 1)
         )
         names.extend(pieces if splittable else [re.sub(r"^(?:og|samt)\s+", "", item)])
     return [n for n in names if n and not _OTHERS.fullmatch(n)]

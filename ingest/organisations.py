@@ -20,6 +20,8 @@ from pathlib import Path
 from index.norwegian import normalise, stem
 
 DATA = Path(__file__).parent / "data" / "organisations.toml"
+MAX_RUN_TOGETHER_WORDS = 16  # longer name strings are not searched for names run together
+_PARENTHESIS_AT_END = re.compile(r"(?<!\s)\s*+\([^()]*\)\s*+$")  # "Trondheim (Sit)"
 
 
 def clean(name: str) -> str:
@@ -72,12 +74,17 @@ class Register:
         """The registered organisations a plan's name string names."""
         return [o for o in self.organisations if o.pattern.search(text)]
 
+    @cached_property
+    def _by_form(self) -> dict[str, Organisation]:
+        by_form: dict[str, Organisation] = {}
+        for o in self.organisations:
+            for f in o.forms:
+                by_form.setdefault(normalise(f), o)
+        return by_form
+
     def known(self, name: str) -> Organisation | None:
         """The organisation whose canonical name or alias ``name`` is exactly (any case)."""
-        key = normalise(clean(name))
-        return next(
-            (o for o in self.organisations if any(normalise(f) == key for f in o.forms)), None
-        )
+        return self._by_form.get(normalise(clean(name)))
 
     def resolve(self, value: str) -> Organisation | None:
         """A typed name → the organisation it means: exact form, else the same word stems
@@ -94,12 +101,15 @@ class Register:
 
     def is_place(self, name: str) -> bool:
         """ "Trondheim (Sit)" and "Nord-Østerdal" are places; a parenthesis is ignored."""
-        return normalise(re.sub(r"\s*\([^)]*\)\s*$", "", clean(name))) in self.places
+        return normalise(_PARENTHESIS_AT_END.sub("", clean(name))) in self.places
 
     def split_run_together(self, name: str) -> list[str]:
         """Known names written without a comma between them → the names
         ("Innlandet fylkeskommune Skogfinsk museum" → both). Anything else stays as it is."""
-        return self._known_sequence(clean(name).split()) or [clean(name)]
+        words = clean(name).split()
+        if len(words) > MAX_RUN_TOGETHER_WORDS:  # a sentence, not names: and the search grows fast
+            return [clean(name)]
+        return self._known_sequence(words) or [clean(name)]
 
     def _known_sequence(self, words: list[str]) -> list[str] | None:
         if not words:

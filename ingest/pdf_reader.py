@@ -1,6 +1,6 @@
 """Read a PDF with pypdf into pages of lines that keep their font size and weight.
 
-Runs in-process; ``ingest.safe_pdf`` calls it in a child process with time and memory limits.
+Runs in-process; ``ingest.safe_parse`` calls it in a child process with time and memory limits.
 This module must stay light: it imports pypdf and nothing heavy (no torch, no faiss).
 """
 
@@ -129,13 +129,18 @@ def read_pdf(path: Path, max_pages: int = 2000) -> RawDocument:
     if failed == count:
         raise IngestError(Reason.DAMAGED, "no page could be read")
 
-    title = None
+    title, tools = None, set()
     try:
         meta = reader.metadata
         if meta and meta.title:
             title = str(meta.title).strip() or None
+        # A scanner or converter may stamp its name on the page: that is not text.
+        tools = {str(meta.get(k, "")).strip().casefold() for k in ("/Producer", "/Creator")}
+        tools.discard("")
     except Exception:  # metadata is optional
         title = None
+    for page in pages:
+        page.lines = [ln for ln in page.lines if ln.text.strip().casefold() not in tools]
     if not any(line.text.strip() for p in pages for line in p.lines):
         raise IngestError(Reason.NO_TEXT, "no text layer")
     return RawDocument(pages=pages, title=title, warnings=warnings)

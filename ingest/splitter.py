@@ -3,7 +3,8 @@
 Passages are sentence-aligned, at most ``max_tokens`` model tokens and ``max_chars`` characters,
 repeat ``overlap`` sentences from the previous passage, and never leave their block (so never
 cross a section boundary). A sentence longer than the limits is cut at clause boundaries, then
-at word boundaries.
+at word boundaries, and a "word" longer than the limits (a list of numbers without spaces) at
+the last separator that fits, or at the limit: no passage is ever longer than ``max_chars``.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ ABBREVIATIONS = {
     "tlf",
     "ref",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]*\s+(?=[«\"(\[]?[A-ZÆØÅ0-9])")
+_BOUNDARY = re.compile(r"(?<=[.!?…])[»\"')\]]*+\s++(?=[«\"(\[]?[A-ZÆØÅ0-9])")
+_DAY_NUMBER = re.compile(r"\d{1,2}")  # "16. desember", "1. januar"
+_LETTER = re.compile(r"[a-zæøå]")  # "a. b." list items, initials
 
 
 def split_sentences(text: str) -> list[str]:
@@ -63,15 +66,16 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        candidate = text[start : m.start()].rstrip()
-        last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?…»\"')]").lower()
-        if candidate.endswith(".") and (
+        end = m.start()  # just after the full stop: the candidate sentence is text[start:end]
+        word_start = max(start, text.rfind(" ", start, end) + 1)
+        last_word = text[word_start:end].rstrip(".!?…»\"')]").lower()
+        if text[end - 1] == "." and (
             last_word in ABBREVIATIONS
-            or re.fullmatch(r"\d{1,2}", last_word)  # "16. desember", "1. januar"
-            or re.fullmatch(r"[a-zæøå]", last_word)
+            or _DAY_NUMBER.fullmatch(last_word)
+            or _LETTER.fullmatch(last_word)
         ):
             continue
-        sentences.append(candidate)
+        sentences.append(text[start:end])
         start = m.end()
     tail = text[start:].strip()
     if tail:
@@ -85,8 +89,9 @@ class Piece:
     start: int  # offset in the block text
 
 
-def _cut_long(sentence: str, fits: Callable[[str], bool]) -> list[str]:
-    """Cut a sentence that does not fit into pieces that do, at ';', ',' or spaces."""
+def _cut_long(sentence: str, fits: Callable[[str], bool], max_chars: int) -> list[str]:
+    """Cut a sentence that does not fit into pieces that do, at ';', ',' or spaces, and cut
+    what still does not fit with ``_cut_hard``."""
     if fits(sentence):
         return [sentence]
     for sep in ("; ", ", ", " "):
@@ -107,9 +112,29 @@ def _cut_long(sentence: str, fits: Callable[[str], bool]) -> list[str]:
         if all(fits(p) for p in out):
             return out
         if sep == " ":
-            return out
-        return [q for p in out for q in _cut_long(p, fits)]
-    return [sentence]
+            return [q for p in out for q in ([p] if fits(p) else _cut_hard(p, fits, max_chars))]
+        return [q for p in out for q in _cut_long(p, fits, max_chars)]
+    return _cut_hard(sentence, fits, max_chars)
+
+
+def _cut_hard(text: str, fits: Callable[[str], bool], max_chars: int) -> list[str]:
+    """Pieces of ``text`` that fit, cut after the last separator (not a letter or a digit) in
+    the second half of a piece, else at the limit; shorter when a piece has too many tokens."""
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + max_chars)
+        while end - start > 1 and not fits(text[start:end]):
+            end = start + (end - start) * 3 // 4
+        if end < len(text):
+            cut = end
+            while cut > start + (end - start) // 2 and text[cut - 1].isalnum():
+                cut -= 1
+            if cut > start + (end - start) // 2:
+                end = cut
+        pieces.append(text[start:end].strip() or text[start:end])
+        start = end
+    return pieces
 
 
 def pack(
@@ -127,8 +152,10 @@ def pack(
     units: list[Piece] = []
     cursor = 0
     for sentence in split_sentences(text):
-        for piece in _cut_long(sentence, fits):
-            pos = text.find(piece[:30], cursor)
+        for piece in _cut_long(sentence, fits, max_chars):
+            # The piece is at the cursor, give or take the white space between sentences;
+            # the search is bounded so that a piece not found costs no more than one found.
+            pos = text.find(piece[:30], cursor, cursor + len(piece) + max_chars)
             pos = cursor if pos < 0 else pos
             units.append(Piece(piece, pos))
             cursor = pos + max(1, len(piece) - 5)
@@ -137,9 +164,15 @@ def pack(
     i = 0
     while i < len(units):
         chosen = [units[i]]
+        length = len(units[i].text)
         j = i + 1
-        while j < len(units) and fits(" ".join(u.text for u in [*chosen, units[j]])):
+        while (
+            j < len(units)
+            and length + 1 + len(units[j].text) <= max_chars
+            and fits(" ".join(u.text for u in [*chosen, units[j]]))
+        ):
             chosen.append(units[j])
+            length += 1 + len(units[j].text)
             j += 1
         passages.append(Piece(" ".join(u.text for u in chosen), chosen[0].start))
         if j >= len(units):

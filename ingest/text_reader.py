@@ -8,8 +8,14 @@ from pathlib import Path
 from ingest.errors import IngestError, Reason
 from ingest.models import Line, Page, RawDocument
 
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
-_SETEXT = re.compile(r"^(=+|-+)\s*$")
+# Regular expressions here see whole lines of an uploaded file: each one is linear (possessive
+# quantifiers, no class that can both start and end a run), or bounded by what it is applied to.
+_ATX_OPENING = re.compile(r"(#{1,6})\s++")
+_SETEXT = re.compile(r"^(?:=++|-++)\s*+$")
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d++[.)])\s++(.*)$")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_EMPHASIS = re.compile(r"[*_`]+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def decode(data: bytes) -> str:
@@ -31,7 +37,7 @@ def read_text(path: Path) -> RawDocument:
     text = decode(path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")
     pages: list[Page] = []
     for number, chunk in enumerate(text.split("\f"), 1):
-        paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", chunk)]
+        paragraphs = [" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(chunk)]
         lines = [Line(text=p, heading_level=None) for p in paragraphs if p]
         pages.append(Page(number=number, lines=lines))
     if not any(p.lines for p in pages):
@@ -60,9 +66,10 @@ def read_markdown(path: Path) -> RawDocument:
         if in_code:
             paragraph.append(stripped)
             continue
-        if m := _MD_HEADING.match(stripped):
+        if heading := _atx_heading(stripped):
             flush()
-            lines.append(Line(text=_plain(m.group(2)), heading_level=len(m.group(1))))
+            level, heading_text = heading
+            lines.append(Line(text=_plain(heading_text), heading_level=level))
             continue
         nxt = raw_lines[i + 1].strip() if i + 1 < len(raw_lines) else ""
         if stripped and _SETEXT.match(nxt) and not paragraph:
@@ -73,7 +80,7 @@ def read_markdown(path: Path) -> RawDocument:
         if not stripped:
             flush()
             continue
-        item = re.match(r"^(?:[-*+]|\d+[.)])\s+(.*)$", stripped)
+        item = _LIST_ITEM.match(stripped)
         if item:
             flush()
             paragraph.append(item.group(1))
@@ -87,7 +94,19 @@ def read_markdown(path: Path) -> RawDocument:
     return RawDocument(pages=[Page(number=1, lines=lines)], title=title)
 
 
+def _atx_heading(line: str) -> tuple[int, str] | None:
+    """ "## Mål ##" → (2, "Mål"), for a stripped line; None when it is no ATX heading.
+
+    The closing run of "#" and the spaces around it are cut with string methods: the regular
+    expression that did this backtracked cubically on a line with many spaces."""
+    m = _ATX_OPENING.match(line)
+    if not m or m.end() == len(line):
+        return None
+    rest = line[m.end() :]
+    text = rest.rstrip().rstrip("#").rstrip()
+    return len(m.group(1)), text or rest[:1]
+
+
 def _plain(text: str) -> str:
     """Strip inline Markdown (emphasis, code, links) from heading text."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[*_`]+", "", text).strip()
+    return _EMPHASIS.sub("", _LINK.sub(r"\1", text)).strip()

@@ -15,19 +15,22 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.service import IndexUnavailable
+from web.errors import error_response
 from web.pages import render
+from web.security import BodyTooLarge
 from web.uploads import (
-    BodyTooLarge,
     UploadRejected,
-    check_token,
+    check_token_attempt,
     csrf_ok,
     ingest_upload,
     new_csrf_token,
+    refuse_if_blocked,
     too_large,
 )
 
 router = APIRouter()
 CSRF_COOKIE = "plan_csrf"
+TOKEN_REASONS = ("bad_token", "upload_disabled", "csrf", "too_many_attempts")
 CHUNK = 1 << 20
 
 UPLOAD_BODY = {
@@ -52,6 +55,7 @@ UPLOAD_BODY = {
     "responses": {
         "201": {"description": "Dokumentet er lest inn i en ny indeksversjon."},
         "401": {"description": "Feil eller manglende tilgangsnøkkel."},
+        "429": {"description": "For mange forsøk med feil tilgangsnøkkel."},
         "403": {"description": "Opplasting er slått av."},
         "409": {"description": "Dokumentet finnes fra før, eller en annen innlesing pågår."},
         "413": {"description": "Filen er for stor."},
@@ -120,11 +124,13 @@ async def upload_document(request: Request):
 
     Krever `Authorization: Bearer <PLAN_ADMIN_TOKEN>`."""
     try:
-        check_token(request.app.state.settings, _bearer(request))
+        check_token_attempt(request, _bearer(request))
         form = await _form(request)
         result = await _ingest(request, form)
     except UploadRejected as exc:
-        return JSONResponse({"detail": exc.message, "reason": exc.reason}, status_code=exc.status)
+        return error_response(
+            request, exc.status, exc.message, reason=exc.reason, headers=exc.headers
+        )
     return JSONResponse(asdict(result), status_code=201)
 
 
@@ -158,7 +164,15 @@ def check_staff_form(request: Request, form: FormData, what: str = "Opplasting")
     field, token = form.get("csrf"), form.get("token")
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), field if isinstance(field, str) else None):
         raise UploadRejected(403, request.state.t("admin_csrf_error"), "csrf")
-    check_token(request.app.state.settings, token if isinstance(token, str) else None, what)
+    check_token_attempt(request, token if isinstance(token, str) else None, what)
+
+
+def with_refusal_headers(page: HTMLResponse, exc: UploadRejected) -> HTMLResponse:
+    """A staff page answering a refusal carries its headers (Retry-After; 401: Bearer)."""
+    page.headers.update(exc.headers)
+    if exc.status == 401:
+        page.headers["WWW-Authenticate"] = "Bearer"
+    return page
 
 
 def _admin_page(request: Request, status: int = 200, **context) -> HTMLResponse:
@@ -180,10 +194,13 @@ def admin(request: Request) -> HTMLResponse:
 @router.post("/admin", include_in_schema=False)
 async def admin_upload(request: Request) -> HTMLResponse:
     try:
+        if request.app.state.settings.admin_token:  # refused before the upload is read
+            refuse_if_blocked(request)
         form = await _form(request)
         check_staff_form(request, form)
         result = await _ingest(request, form)
     except UploadRejected as exc:
-        field_id = "fil" if exc.reason not in ("bad_token", "upload_disabled", "csrf") else "nokkel"
-        return _admin_page(request, exc.status, error=exc.message, error_field=field_id)
+        field_id = "fil" if exc.reason not in TOKEN_REASONS else "nokkel"
+        page = _admin_page(request, exc.status, error=exc.message, error_field=field_id)
+        return with_refusal_headers(page, exc)
     return _admin_page(request, 201, result=result)

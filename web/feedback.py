@@ -34,12 +34,12 @@ from starlette.datastructures import FormData
 
 from assistant.feedback import COMMENT_MAX, FeedbackStore
 from assistant.service import IndexUnavailable, passage_url
-from web.admin import check_staff_form, render_with_csrf
+from web.admin import check_staff_form, render_with_csrf, with_refusal_headers
 from web.api import client_key, rate_limit
 from web.csv_export import csv_response
 from web.pages import chat_page, error_page, render
 from web.security import RateLimiter
-from web.uploads import UploadRejected, check_token
+from web.uploads import UploadRejected, check_token_attempt
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -189,10 +189,9 @@ Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 def staff_only(request: Request, credentials: Credentials) -> None:
     """401 without the right Bearer token, 403 when no token is configured."""
     try:
-        check_token(request.app.state.settings, credentials and credentials.credentials, STAFF_ONLY)
-    except UploadRejected as exc:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        raise HTTPException(exc.status, exc.message, headers=headers) from exc
+        check_token_attempt(request, credentials and credentials.credentials, STAFF_ONLY)
+    except UploadRejected as exc:  # 401 gets WWW-Authenticate from web.errors
+        raise HTTPException(exc.status, exc.message, headers=exc.headers) from exc
 
 
 STAFF = {
@@ -405,7 +404,7 @@ async def staff_feedback_show(request: Request) -> Response:
     try:
         check_staff_form(request, form, STAFF_ONLY)
     except UploadRejected as exc:
-        return _staff_page(request, exc.status, error=exc.message)
+        return with_refusal_headers(_staff_page(request, exc.status, error=exc.message), exc)
     if _text(form, "vis") == "csv":
         return await run_in_threadpool(_csv, request)
     summary = await run_in_threadpool(_summary, request)

@@ -16,6 +16,7 @@ from ingest.organisations import register
 from ingest.splitter import split_sentences
 from web.api import client_key, initiative_out
 from web.markup import description_blocks
+from web.security import self_path
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
@@ -33,7 +34,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         request=request,
         t=t,
         lang=lang,
-        switch_url=f"{request.url.path}?{urlencode(params)}",
+        switch_url=f"{self_path(request.scope['path'])}?{urlencode(params)}",
         path=request.url.path,
     )
     return request.app.state.templates.TemplateResponse(
@@ -41,12 +42,17 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     )
 
 
-def error_page(request: Request, status: int, title_key: str, text_key: str) -> HTMLResponse:
+def error_page(
+    request: Request, status: int, title_key: str, text_key: str, text: str | None = None
+) -> HTMLResponse:
+    """The error page; ``text`` (already in the page's language) replaces ``text_key``'s."""
     if not hasattr(request.state, "t"):
         from web.i18n import Translator
 
         request.state.t, request.state.lang = Translator("nb"), "nb"
-    return render(request, "error.html", status_code=status, title_key=title_key, text_key=text_key)
+    return render(
+        request, "error.html", status_code=status, title_key=title_key, text_key=text_key, text=text
+    )
 
 
 def _question_error(request: Request, q: str) -> str | None:

@@ -7,25 +7,28 @@ import hmac
 import logging
 import re
 import secrets
+import threading
+import time
 import unicodedata
 import uuid
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from assistant.pipeline import build_index, file_sha256
+from assistant.pipeline import SUPPORTED_SUFFIXES, build_index, file_sha256
 from assistant.service import Assistant
 from assistant.settings import Settings
 from index.store import IndexStore, WriterBusy
 from ingest.errors import IngestError, Reason
 from ingest.file_checks import sniff
+from web.api import client_key
 
 log = logging.getLogger(__name__)
 
 UPLOAD_PATHS = ("/api/documents", "/admin")
-MARKUP = (b"<!doctype", b"<html", b"<?xml", b"pk\x03\x04")  # HTML, XML and ZIP (docx, odt)
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
+TOKEN_FAILURES_ALLOWED = 5  # failed token attempts per client in ten minutes
 STATUS_FOR = {
     Reason.UNSUPPORTED: 415,
     Reason.NOT_PDF: 415,
@@ -34,15 +37,14 @@ STATUS_FOR = {
 
 
 class UploadRejected(Exception):
-    def __init__(self, status: int, message: str, reason: str) -> None:
+    def __init__(
+        self, status: int, message: str, reason: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.reason = reason
-
-
-class BodyTooLarge(Exception):
-    pass
+        self.headers = headers or {}
 
 
 def too_large(settings: Settings) -> UploadRejected:
@@ -54,43 +56,11 @@ def too_large(settings: Settings) -> UploadRejected:
     )
 
 
-def body_limit(settings: Settings) -> int:
-    return int(settings.max_upload_mb * 1024 * 1024) + MULTIPART_OVERHEAD
-
-
-class UploadSizeLimit:
-    """Refuse upload bodies over the limit: at once from Content-Length, or while streaming
-    (BodyTooLarge is raised from ``receive`` and turned into 413 by the endpoint)."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["path"] not in UPLOAD_PATHS
-        ):
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length", b"")
-        declared_too_large = length.isdigit() and int(length) > self.limit
-        seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
-            if declared_too_large:
-                raise BodyTooLarge
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise BodyTooLarge
-            return message
-
-        await self.app(scope, limited, send)
+def body_limits(settings: Settings) -> Callable[[str], int]:
+    """The largest request body by path: an upload's file, or a JSON request."""
+    upload = int(settings.max_upload_mb * 1024 * 1024) + MULTIPART_OVERHEAD
+    json_body = settings.max_body_kb * 1024
+    return lambda path: upload if path in UPLOAD_PATHS else json_body
 
 
 def check_token(settings: Settings, given: str | None, what: str = "Opplasting") -> None:
@@ -106,6 +76,61 @@ def check_token(settings: Settings, given: str | None, what: str = "Opplasting")
         raise UploadRejected(
             401, "Feil eller manglende tilgangsnøkkel. Sjekk nøkkelen og prøv igjen.", "bad_token"
         )
+
+
+class FailedTokenAttempts:
+    """Failed token attempts per client over a sliding window; timestamps only."""
+
+    def __init__(self, allowed: int = TOKEN_FAILURES_ALLOWED, window_s: float = 600.0) -> None:
+        self.allowed = allowed
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, key: str) -> int:
+        """0 when the client may try a token, otherwise the seconds until it may."""
+        now = time.monotonic()
+        with self._lock:
+            failures = self._failures.get(key)
+            while failures and now - failures[0] >= self.window_s:
+                failures.popleft()
+            if not failures or len(failures) < self.allowed:
+                return 0
+            return max(1, int(self.window_s - (now - failures[0])) + 1)
+
+    def fail(self, key: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._failures.setdefault(key, deque()).append(now)
+            if len(self._failures) > 10_000:  # forget idle clients
+                for k in [k for k, v in self._failures.items() if now - v[-1] >= self.window_s]:
+                    del self._failures[k]
+
+
+def refuse_if_blocked(request) -> None:
+    """429 while the client has failed too many token attempts (before anything is read)."""
+    wait = request.app.state.token_attempts.wait(client_key(request))
+    if wait:
+        minutes = -(-wait // 60)
+        raise UploadRejected(
+            429,
+            "For mange forsøk med feil tilgangsnøkkel. Vent "
+            + ("ett minutt" if minutes == 1 else f"{minutes} minutter")
+            + " og prøv igjen.",
+            "too_many_attempts",
+            {"Retry-After": str(wait)},
+        )
+
+
+def check_token_attempt(request, given: str | None, what: str = "Opplasting") -> None:
+    """``check_token`` for this client: refused while it is blocked, and a failure counts."""
+    refuse_if_blocked(request)
+    try:
+        check_token(request.app.state.settings, given, what)
+    except UploadRejected as exc:
+        if exc.status == 401:
+            request.app.state.token_attempts.fail(client_key(request))
+        raise
 
 
 def new_csrf_token() -> str:
@@ -147,7 +172,7 @@ def ingest_upload(
     upload_dir.mkdir(parents=True, exist_ok=True)
     stored: Path | None = None
     try:
-        suffix = _suffix(data_path, client_name)
+        suffix = _suffix(client_name)
         stored = upload_dir / f"{uuid.uuid4().hex}{suffix}"
         data_path.replace(stored)
         try:
@@ -159,10 +184,16 @@ def ingest_upload(
         name = display_name(client_name, suffix)
         try:
             report = build_index(
-                settings, [stored], embedder=assistant.embedder, sources={stored: name}
+                settings,
+                [stored],
+                embedder=assistant.embedder,
+                sources={stored: name},
+                time_limit_s=settings.upload_timeout_s,
             )
         except WriterBusy as exc:
             raise UploadRejected(409, exc.message, "writer_busy") from exc
+        except IngestError as exc:  # the time limit ran out while embedding or indexing
+            raise UploadRejected(STATUS_FOR.get(exc.reason, 422), exc.message, exc.reason) from exc
         if report.skipped:
             skip = report.skipped[0]
             raise UploadRejected(STATUS_FOR.get(skip.reason, 422), skip.message, str(skip.reason))
@@ -190,16 +221,13 @@ def ingest_upload(
     )
 
 
-def _suffix(path: Path, client_name: str | None) -> str:
-    """The suffix to store the file under, from what the bytes are, whatever the client called
-    the file (only a .md name makes text Markdown)."""
-    with path.open("rb") as f:
-        head = f.read(1024)
-    if b"%PDF-" in head:
-        return ".pdf"
-    if b"\x00" in head or head.lstrip().lower().startswith(MARKUP):
+def _suffix(client_name: str | None) -> str:
+    """The suffix to store the file under: the client's name must say PDF, TXT or Markdown,
+    and ``sniff`` then checks that the bytes are what the name says."""
+    suffix = Path((client_name or "").replace("\\", "/")).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
         raise UploadRejected(415, IngestError(Reason.UNSUPPORTED).message, str(Reason.UNSUPPORTED))
-    return ".md" if (client_name or "").lower().endswith((".md", ".markdown")) else ".txt"
+    return suffix
 
 
 def _refuse_duplicate(settings: Settings, stored: Path) -> None:

@@ -1,3 +1,4 @@
+import hashlib
 import json
 import os
 
@@ -110,3 +111,99 @@ def test_old_versions_are_pruned_and_current_kept(tmp_path):
     versions = [_write(store, TEXTS, emb) for _ in range(5)]
     assert store.versions() == sorted(versions, reverse=True)[:3]
     assert store.current_version() == versions[-1]
+
+
+def _manifest(tmp_path, version):
+    return json.loads((tmp_path / version / "manifest.json").read_text())
+
+
+def _set_manifest(tmp_path, version, manifest):
+    (tmp_path / version / "manifest.json").write_text(json.dumps(manifest))
+
+
+def _without(mapping, *keys):
+    return {k: v for k, v in mapping.items() if k not in keys}
+
+
+DAMAGED_MANIFESTS = {
+    "a list": lambda m: [],
+    "only the format": lambda m: {"format": 1},
+    "no checksums": lambda m: _without(m, "checksums"),
+    "empty checksums": lambda m: {**m, "checksums": {}},
+    "a file without checksum": lambda m: {
+        **m,
+        "checksums": _without(m["checksums"], "dense.faiss"),
+    },
+    "a BM25 file without checksum": lambda m: {
+        **m,
+        "checksums": _without(m["checksums"], "bm25/params.index.json"),
+    },
+    "a dimension as text": lambda m: {**m, "dimension": str(m["dimension"])},
+    "documents not a list": lambda m: {**m, "documents": {"plan": {}}},
+    "counts missing": lambda m: _without(m, "counts"),
+    "a checksum that is not one": lambda m: {
+        **m,
+        "checksums": {**m["checksums"], "vectors.npy": "abc"},
+    },
+    "a path out of the version": lambda m: {
+        **m,
+        "checksums": {**m["checksums"], "../current": "0" * 64},
+    },
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED_MANIFESTS)
+def test_a_manifest_of_the_wrong_shape_is_damage_and_the_older_version_is_served(tmp_path, damage):
+    store, emb = IndexStore(tmp_path), FakeEmbedder()
+    old = _write(store, TEXTS, emb)
+    new = _write(store, [*TEXTS, "Ny tekst om kultur"], emb)
+    _set_manifest(tmp_path, new, DAMAGED_MANIFESTS[damage](_manifest(tmp_path, new)))
+    with pytest.raises(DamagedIndex):
+        store.verify(new)
+    assert store.load_best(model=emb.name, dimension=emb.dimension).version == old
+
+
+@pytest.mark.parametrize("damage", ["a list", "only the format", "no checksums"])
+def test_with_every_version_damaged_loading_says_so(tmp_path, damage):
+    store, emb = IndexStore(tmp_path), FakeEmbedder()
+    version = _write(store, TEXTS, emb)
+    _set_manifest(tmp_path, version, DAMAGED_MANIFESTS[damage](_manifest(tmp_path, version)))
+    with pytest.raises(DamagedIndex, match="planassistent ingest"):
+        store.load_best(model=emb.name, dimension=emb.dimension)
+
+
+def _rewrite(tmp_path, version, name, content: str) -> None:
+    """Replace a file of a version and its checksum: consistent on disk, wrong inside."""
+    (tmp_path / version / name).write_text(content, "utf-8")
+    manifest = _manifest(tmp_path, version)
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    _set_manifest(
+        tmp_path, version, {**manifest, "checksums": {**manifest["checksums"], name: digest}}
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("documents.json", "[1, 2]"),
+        ("documents.json", '[{"document_id": "plan"}]'),
+        ("initiatives.json", '[{"key": 3}]'),
+        ("passages.jsonl", '{"passage_id": "p0", "page": "en"}\n'),
+    ],
+)
+def test_content_of_the_wrong_shape_is_damage_too(tmp_path, name, content):
+    store, emb = IndexStore(tmp_path), FakeEmbedder()
+    old = _write(store, TEXTS, emb)
+    new = _write(store, [*TEXTS, "Ny tekst om kultur"], emb)
+    _rewrite(tmp_path, new, name, content)
+    with pytest.raises(DamagedIndex):
+        store.load(new)
+    assert store.load_best(model=emb.name, dimension=emb.dimension).version == old
+
+
+def test_stored_files_keep_the_name_they_were_read_in_under(tmp_path):
+    store = IndexStore(tmp_path)
+    source = tmp_path / "x.md"
+    source.write_text("# Plan\n", "utf-8")
+    stored = store.store_file(source, "a" * 64, "Boligplan for Testvik.md")
+    assert store.stored_files() == {stored: "Boligplan for Testvik.md"}

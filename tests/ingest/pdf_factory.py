@@ -18,10 +18,13 @@ def make_pdf(
     header: str | None = None,
     page_numbers: bool = False,
     title: str | None = None,
+    creator: str | None = None,
 ) -> Path:
     canvas = Canvas(str(path), pagesize=A4)
     if title:
         canvas.setTitle(title)
+    if creator:
+        canvas.setCreator(creator)
     width, height = A4
     for number, lines in enumerate(pages, 1):
         if page_numbers:

@@ -12,7 +12,8 @@ import pytest
 
 from ingest.errors import IngestError, Reason
 from ingest.file_checks import sniff
-from ingest.safe_pdf import read_pdf_safely
+from ingest.reader import ReadJob
+from ingest.safe_parse import read_document_safely
 from tests.conftest import PLANS, SHARED
 from tests.ingest.pdf_factory import make_pdf
 
@@ -27,9 +28,17 @@ EXPECTED = {
     "qpdf_pages-loop.pdf": Reason.BAD_PAGE_TREE,
     "pdfjs_Pages-tree-refs.pdf": Reason.BAD_PAGE_TREE,
     "sf_imagemagick-CCITT.pdf": Reason.NO_TEXT,
+    "pdfjs_scan-bad.pdf": Reason.NO_TEXT,  # its only text is "pdf.js"
     "pypdf_r6-empty-password.pdf": None,  # AES with an empty password opens
     "pypdf_multilang.pdf": None,
 }
+
+
+def read_pdf_safely(path, *, max_pages: int, timeout_s: float, memory_mb: int):
+    """The document read from ``path`` in the limited child process (no model: token counts
+    are estimated)."""
+    job = ReadJob("application/pdf", path.name, "0" * 64, max_pages=max_pages)
+    return read_document_safely(path, job, timeout_s=timeout_s, memory_mb=memory_mb)
 
 
 def _read(path):
@@ -41,9 +50,9 @@ def _read(path):
 @pytest.mark.parametrize("name", sorted(p.name for p in BAD.glob("*.pdf")) if BAD.exists() else [])
 def test_every_shared_bad_pdf_is_handled(name):
     try:
-        raw = _read(BAD / name)
+        doc = _read(BAD / name)
         outcome = None
-        assert raw.pages
+        assert doc.pages and doc.passages
     except IngestError as exc:
         outcome = exc.reason
         assert exc.message and "Traceback" not in exc.message
@@ -56,8 +65,8 @@ def test_truncated_copy_of_a_plan_is_damaged_or_partial(tmp_path):
     path = tmp_path / "avkuttet.pdf"
     path.write_bytes(data[: len(data) // 3])
     try:
-        raw = _read(path)
-        assert len(raw.pages) <= 37
+        doc = _read(path)
+        assert len(doc.pages) <= 37
     except IngestError as exc:
         assert exc.reason in (Reason.DAMAGED, Reason.NO_TEXT, Reason.BAD_PAGE_TREE)
 
@@ -110,5 +119,5 @@ def test_markup_in_document_text_is_read_verbatim(tmp_path):
         tmp_path / "skript.pdf",
         [[("<script>alert(1)</script> og {{7*7}} i planteksten.", 10, False)]],
     )
-    raw = _read(path)
-    assert "<script>alert(1)</script> og {{7*7}}" in raw.pages[0].lines[0].text
+    doc = _read(path)
+    assert "<script>alert(1)</script> og {{7*7}}" in doc.pages[0]

@@ -49,3 +49,29 @@ def test_no_overlap_setting():
     passages = pack(text, estimate_tokens, max_tokens=30, max_chars=100, overlap=0)
     joined = " ".join(p.text for p in passages)
     assert joined == text
+
+
+def test_no_passage_is_longer_than_max_chars_even_without_spaces():
+    """A list of numbers without spaces (one "word" of 13,887 characters) was one passage."""
+    numbers = ",".join(str(i) for i in range(1, 3000))
+    passages = pack(numbers, estimate_tokens, max_tokens=200, max_chars=800)
+    assert len(passages) > 15
+    assert max(len(p.text) for p in passages) <= 800
+    assert "".join(p.text for p in passages) == numbers  # nothing lost, nothing repeated
+    assert all(p.text.endswith(",") for p in passages[:-1])  # cut after a separator
+
+
+def test_a_long_word_among_words_is_cut_at_the_limit():
+    text = "Kort setning først. " + "x" * 5000 + " og litt til."
+    passages = pack(text, estimate_tokens, max_tokens=200, max_chars=300)
+    assert max(len(p.text) for p in passages) <= 300
+    assert "".join(p.text for p in passages).count("x") == 5000
+
+
+def test_token_limit_also_holds_for_cut_pieces():
+    def count(s: str) -> int:  # a tokenizer for which every character is a token
+        return len(s)
+
+    passages = pack("ø" * 2000, count, max_tokens=100, max_chars=800)
+    assert all(count(p.text) <= 100 for p in passages)
+    assert "".join(p.text for p in passages) == "ø" * 2000

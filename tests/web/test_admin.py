@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.conftest import SHARED
 from tests.ingest.pdf_factory import make_pdf
 
 TOKEN = "hemmelig-test-nokkel"
@@ -79,11 +80,13 @@ def test_upload_ingests_under_a_generated_name_and_is_answerable(upload_env):
 @pytest.mark.parametrize(
     ("content", "name", "status", "reason"),
     [
-        (b"<html><body>Ikke en plan</body></html>", "plan.pdf", 415, "unsupported"),
+        (b"<html><body>Ikke en plan</body></html>", "plan.pdf", 415, "not_pdf"),
+        (b"<html><body>Ikke en plan</body></html>", "plan.txt", 415, "unsupported"),
         (b"PK\x03\x04\x00\x00binary", "plan.docx", 415, "unsupported"),
         (b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF", "plan.pdf", 422, None),
         (b"", "tom.pdf", 422, "empty"),
         (b"   \n\n  ", "tom.txt", 422, "empty"),
+        (b"# Plan\n\n## M\xc3\xa5l\n\n## Tiltak\n", "disposisjon.md", 422, "only_headings"),
     ],
 )
 def test_bad_files_get_a_norwegian_reason_and_leave_the_index_alone(
@@ -203,3 +206,95 @@ def test_admin_page_shows_reasons_next_to_the_field(upload_env):
         files={"file": ("plan.md", PLAN_TEXT.encode())},
     )
     assert wrong.status_code == 401 and 'id="nokkel-feil"' in wrong.text
+
+
+def test_401_says_bearer_and_failed_tokens_are_limited_per_client(upload_env):
+    settings, _assistant, client = upload_env
+    before = _version(settings)
+    first = _post(client, PLAN_TEXT.encode(), token="feil-nokkel")
+    assert first.status_code == 401 and first.headers["www-authenticate"] == "Bearer"
+    codes = [_post(client, PLAN_TEXT.encode(), token=f"feil-{n}").status_code for n in range(6)]
+    assert codes[:4] == [401] * 4 and codes[4:] == [429, 429]
+    blocked = _post(client, PLAN_TEXT.encode())  # even the right token waits
+    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 60
+    assert "For mange forsøk" in blocked.json()["detail"]
+    assert _version(settings) == before
+
+
+def test_the_admin_form_counts_failed_tokens_too(upload_env):
+    _settings, _assistant, client = upload_env
+    token = _csrf(client.get("/admin").text)
+    for _ in range(5):
+        r = client.post(
+            "/admin",
+            data={"csrf": token, "token": "feil-nokkel"},
+            files={"file": ("plan.md", PLAN_TEXT.encode())},
+        )
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    r = client.post(
+        "/admin", data={"csrf": token, "token": TOKEN}, files={"file": ("plan.md", b"x")}
+    )
+    assert r.status_code == 429 and "For mange forsøk" in r.text and 'id="nokkel-feil"' in r.text
+    assert _post(client, PLAN_TEXT.encode()).status_code == 429  # the same client on the API
+
+
+def test_a_pdf_that_is_not_a_pdf_is_refused_as_such(upload_env):
+    settings, _assistant, client = upload_env
+    before = _version(settings)
+    bad = (SHARED / "bad-pdfs" / "qpdf_bad1.pdf").read_bytes()  # "oops"
+    r = _post(client, bad, name="qpdf_bad1.pdf")
+    assert r.status_code == 415 and r.json()["reason"] == "not_pdf"
+    assert "ikke en PDF" in r.json()["detail"]
+    assert _version(settings) == before and list(settings.upload_dir.iterdir()) == []
+    renamed = _post(client, b"%PDF-1.7\n%%EOF", name="plan")
+    assert renamed.status_code == 415 and renamed.json()["reason"] == "unsupported"
+
+
+def test_a_scan_whose_only_text_is_a_tool_name_is_refused(upload_env):
+    settings, _assistant, client = upload_env
+    before = _version(settings)
+    scan = (SHARED / "bad-pdfs" / "pdfjs_scan-bad.pdf").read_bytes()  # its text: "pdf.js"
+    r = _post(client, scan, name="skannet.pdf")
+    assert r.status_code == 422 and r.json()["reason"] == "no_text"
+    assert "OCR" in r.json()["detail"]
+    assert _version(settings) == before
+
+
+def test_an_upload_that_runs_too_long_is_stopped_and_the_writer_released(upload_env, monkeypatch):
+    import time
+
+    from index.embedder import FakeEmbedder
+    from index.store import IndexStore
+
+    settings, _assistant, client = upload_env
+    before = _version(settings)
+
+    encode = FakeEmbedder.encode_passages
+
+    def slow(self, texts):
+        time.sleep(0.3)
+        return encode(self, texts)
+
+    monkeypatch.setattr(FakeEmbedder, "encode_passages", slow)
+    client.app.state.settings = settings.model_copy(update={"upload_timeout_s": 1.0})
+    long_plan = "# Stor plan\n\n" + "".join(
+        f"## Del {i}\n\nAvsnitt {i} om boliger og tjenester i kommunen.\n\n" for i in range(300)
+    )
+    started = time.monotonic()
+    r = _post(client, long_plan.encode(), name="stor.md")
+    assert r.status_code == 422 and r.json()["reason"] == "timeout", r.text
+    assert "for lang tid" in r.json()["detail"]
+    assert time.monotonic() - started < 10
+    assert _version(settings) == before
+    with IndexStore(settings.index_dir).writer_lock():  # released: a new writer gets it
+        pass
+
+
+def test_failed_tokens_count_on_every_staff_endpoint_together(upload_env):
+    _settings, _assistant, client = upload_env
+    wrong = {"Authorization": "Bearer feil-nokkel-men-lang-nok"}
+    for _ in range(5):
+        r = client.get("/api/feedback/summary", headers=wrong)
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert client.get("/api/feedback.csv", headers=wrong).status_code == 429
+    assert _post(client, PLAN_TEXT.encode()).status_code == 429  # the right token, same client
