@@ -25,7 +25,7 @@ from index.nynorsk import bokmal_candidates, fold_phrases, fold_word, is_nynorsk
 RULES = ("glossary", "spelling", "nynorsk")  # analysis steps PLAN_RULES_OFF can switch off
 EXPANSION_WEIGHT = 0.4  # BM25 weight of glossary words next to the question's own
 COMPOUND_MIN = 8  # words this long may be compounds worth splitting
-MAX_LOOKUPS = 40  # unknown words of one question tried for another spelling (bounded work)
+MAX_LOOKUPS = 100  # question words tried for another spelling (a 500-character question has fewer)
 
 
 @dataclass(frozen=True)
