@@ -76,6 +76,7 @@ class _State:
     retriever: Retriever
     by_id: dict[str, int]
     lexicon: Lexicon
+    by_initiative: dict[tuple[str, str], list[int]]  # (document, initiative id) → passages
 
 
 class Assistant:
@@ -126,7 +127,12 @@ class Assistant:
         lexicon = Lexicon.from_texts(
             (_lexical(p) for p in loaded.passages), loaded.lexical.vocabulary
         )
-        return _State(loaded, Retriever(loaded, self.embedder, self.settings), by_id, lexicon)
+        by_initiative: dict[tuple[str, str], list[int]] = {}
+        for i, p in enumerate(loaded.passages):
+            if p.initiative:
+                by_initiative.setdefault((p.document_id, p.initiative), []).append(i)
+        retriever = Retriever(loaded, self.embedder, self.settings)
+        return _State(loaded, retriever, by_id, lexicon, by_initiative)
 
     def _on_disk(self) -> tuple[str | None, tuple[str, ...]]:
         """What a load would look at: the current pointer and the version directories."""
@@ -326,11 +332,7 @@ class Assistant:
         field asked about ("Samarbeidspartnere: …" for a partner question), else the
         initiative's first passage."""
         passages = state.loaded.passages
-        own = [
-            i
-            for i, p in enumerate(passages)
-            if p.document_id == ini.document_id and p.initiative == ini.id
-        ]
+        own = state.by_initiative.get((ini.document_id, ini.id), [])
         titled = [i for i in own if passages[i].section.endswith(ini.title)] or own
         label = _FIELD_LABELS.get(kind)
         if label is not None:
