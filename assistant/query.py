@@ -22,7 +22,9 @@ from index.lexicon import Lexicon
 from index.norwegian import TOKEN, content_words, normalise, split_compound, stem, stopwords
 from index.nynorsk import bokmal_candidates, fold_phrases, fold_word, is_nynorsk
 
-RULES = ("glossary", "spelling", "nynorsk")  # analysis steps PLAN_RULES_OFF can switch off
+# Analysis steps PLAN_RULES_OFF can switch off: the glossary, spelling correction, and nynorsk
+# folding of the question (passages stay folded, so a nynorsk question then misses bokmål words).
+RULES = ("glossary", "spelling", "nynorsk")
 EXPANSION_WEIGHT = 0.4  # BM25 weight of glossary words next to the question's own
 COMPOUND_MIN = 8  # words this long may be compounds worth splitting
 MAX_LOOKUPS = 100  # question words tried for another spelling (a 500-character question has fewer)
@@ -96,7 +98,7 @@ def question_sentences(text: str) -> str:
 
 def _searched_word(word: str, lexicon: Lexicon | None, off: frozenset[str]) -> str:
     """The bokmål, correctly spelt form of a lower-cased question word."""
-    folded = fold_word(word)
+    folded = word if "nynorsk" in off else fold_word(word)
     if lexicon is None or not folded.isalpha() or folded in stopwords():
         return folded
     if lexicon.knows(folded):
@@ -122,7 +124,7 @@ def _rewrite(
         word = m.group(0)
         lookups += 1
         if lookups > MAX_LOOKUPS:
-            return fold_word(word)
+            return word if "nynorsk" in off else fold_word(word)
         if "-" in word:
             return "-".join(_searched_word(p, lexicon, off) for p in word.split("-"))
         searched = _searched_word(word, lexicon, off)
@@ -148,17 +150,18 @@ def analyse(
         return _rewrite(normalised if "nynorsk" in off else fold_phrases(normalised), lexicon, off)
 
     searched, corrections = rewrite(asked)
+    fold = "nynorsk" not in off
     if "glossary" in off:
         glossary = Glossary({})
     expansions = glossary.expansions(searched)
-    weights: dict[str, float] = dict.fromkeys(lexical.query_terms(searched), 1.0)
+    weights: dict[str, float] = dict.fromkeys(lexical.query_terms(searched, fold), 1.0)
     for phrase in expansions:
         for term in lexical.query_terms(phrase):
             weights.setdefault(term, EXPANSION_WEIGHT)
 
     terms: list[Term] = []
     seen: set[str] = set()
-    for word in content_words(searched):
+    for word in content_words(searched, fold):
         s = stem(word)
         if s in seen:
             continue
@@ -176,7 +179,7 @@ def analyse(
 
     defined = defined_term(searched)
     focus = question_sentences(asked)
-    focus_stems = frozenset(stem(w) for w in content_words(rewrite(focus)[0]))
+    focus_stems = frozenset(stem(w) for w in content_words(rewrite(focus)[0], fold))
     return Query(
         text=asked,
         searched=searched,

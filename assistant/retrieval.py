@@ -1,37 +1,34 @@
-"""Hybrid retrieval: a dense ranking (FAISS) and a BM25 ranking fused by reciprocal rank fusion,
-then reranked by small named rules that ``PLAN_RULES_OFF`` can switch off (so that
-``bench/quality.py`` shows what each is worth on every question set):
+"""Hybrid retrieval: a dense ranking (FAISS) and a BM25 ranking fused by reciprocal rank fusion.
+
+One named rule refines the dense side, and ``PLAN_RULES_OFF`` can switch it off so that
+``bench/quality.py`` shows what it is worth on every question set:
 
 - ``sentence``: a passage's dense score is the better of the passage's and its best sentence's
-  (a question about one sentence of a long passage is not drowned by the rest);
-- ``definition``: "Hva er X?" prefers a passage whose sentence defines X.
+  (a question about one sentence of a long passage is not drowned by the rest).
 
-Rules that helped only the first development set were measured and removed (bench/quality.md):
-a BM25 field over the heading path, adjacent question words, answer types ("Hvor mye …?" prefers
-an amount), a bonus for the first passage of a section, and initiative field lists ranked down.
+Rules that did not help more than one public question set were measured and removed
+(bench/quality.md): a BM25 field over the heading path, adjacent question words, answer types
+("Hvor mye …?" preferring an amount), a bonus for the first passage of a section, initiative
+field lists ranked down, and "Hva er X?" preferring a passage that defines X.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.definitions import defines
 from assistant.query import Query
 from index.embedder import Embedder
 from index.store import LoadedIndex
 
-RERANK_DEPTH = 30
-DEFINITION_BONUS = 1.0
-RULES = ("sentence", "definition")
+RULES = ("sentence",)
 
 
 @dataclass
 class Hit:
     index: int  # position in LoadedIndex.passages
-    score: float  # fused and reranked score
+    score: float  # fused score
     dense: float  # cosine similarity (the better of passage and best sentence)
     bm25: float
     dense_rank: int  # 1-based; 0 = not among the candidates
@@ -122,18 +119,6 @@ class Retriever:
     def lexical_scores(self, query: Query) -> np.ndarray:
         return self.loaded.lexical.scores(query.bm25_terms, query.bm25_weights)
 
-    # -- reranking ----------------------------------------------------------------------------
-    def _rerankers(self, query: Query) -> list[Callable[[int, float, float], float]]:
-        """Rules for the top candidates: (passage, its score, the top score) → new score."""
-        passages = self.loaded.passages
-        out: list[Callable[[int, float, float], float]] = []
-        if self.on("definition") and query.defined:
-            term = query.defined
-            out.append(
-                lambda i, x, top: x + DEFINITION_BONUS * top * defines(passages[i].text, term)
-            )
-        return out
-
     def search(self, query: Query, limit: int, qvecs: np.ndarray | None = None) -> list[Hit]:
         return self.rank(query, limit, qvecs).hits
 
@@ -146,12 +131,6 @@ class Retriever:
         fused = fuse(
             d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
         )
-        if fused:
-            top = max(fused.values())
-            rerankers = self._rerankers(query)
-            for i in sorted(fused, key=lambda i: -fused[i])[:RERANK_DEPTH]:
-                for rerank in rerankers:
-                    fused[i] = rerank(i, fused[i], top)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
         hits = [
             Hit(

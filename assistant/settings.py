@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     rules_off: str = Field(
         "",
         description="Retrieval and analysis rules switched off, comma-separated: sentence, "
-        "definition, glossary, spelling, nynorsk (for measuring what each is worth).",
+        "glossary, spelling, nynorsk (for measuring what each is worth).",
     )
     answer_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer, at most.")
     min_evidence: float = Field(

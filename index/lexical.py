@@ -51,8 +51,8 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(directory), load_corpus=False)
         return cls(bm25, frozenset(payload["vocabulary"]), int(payload["size"]))
 
-    def query_terms(self, text: str) -> list[str]:
-        return analyse(text, self.vocabulary)
+    def query_terms(self, text: str, fold: bool = True) -> list[str]:
+        return analyse(text, self.vocabulary, fold)
 
     def scores(self, terms: list[str], weights: dict[str, float] | None = None) -> np.ndarray:
         """BM25 score of every passage for the query terms (optionally weighted per term)."""

@@ -52,21 +52,22 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower().replace("\u00ad", "")
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased word tokens (hyphenated words kept whole and also split)."""
+def words(text: str, fold: bool = True) -> list[str]:
+    """Lower-cased word tokens, nynorsk folded to bokmål unless ``fold`` is false (hyphenated
+    words kept whole and also split)."""
     out: list[str] = []
     for tok in TOKEN.findall(normalise(text)):
-        tok = fold_word(tok)
+        tok = fold_word(tok) if fold else tok
         out.append(tok)
         if "-" in tok:
             out.extend(p for p in tok.split("-") if p)
     return out
 
 
-def content_words(text: str) -> list[str]:
+def content_words(text: str, fold: bool = True) -> list[str]:
     """Words that carry meaning: no stopwords, no one-letter words."""
     stop = stopwords()
-    return [w for w in words(text) if w not in stop and len(w) > 1 and "-" not in w]
+    return [w for w in words(text, fold) if w not in stop and len(w) > 1 and "-" not in w]
 
 
 _LINKING = ("", "s", "e")  # Norwegian compounds join with nothing, -s- or -e-
@@ -141,10 +142,12 @@ def split_compound(
         return []
 
 
-def analyse(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def analyse(
+    text: str, vocabulary: frozenset[str] | set[str] = frozenset(), fold: bool = True
+) -> list[str]:
     """Terms for BM25: stems of content words plus stems of their compound parts."""
     terms: list[str] = []
-    for w in content_words(text):
+    for w in content_words(text, fold):
         terms.append(stem(w))
         if vocabulary and len(w) >= 8:
             terms.extend(stem(p) for p in split_compound(w, vocabulary))
