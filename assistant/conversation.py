@@ -27,7 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
+from assistant.messages import message
 from assistant.query import question_sentences
 from index.norwegian import TOKEN, normalise, stem, stopwords
 from index.nynorsk import fold_word
@@ -73,7 +75,6 @@ class Resolution:
 class _Token:
     start: int
     end: int
-    text: str  # as written
     word: str  # lower-cased, folded to bokmål
     stem: str
 
@@ -109,7 +110,7 @@ def _tokens(text: str) -> list[_Token]:
     out = []
     for m in TOKEN.finditer(text):
         word = fold_word(normalise(m.group()))
-        out.append(_Token(m.start(), m.end(), m.group(), word, stem(word)))
+        out.append(_Token(m.start(), m.end(), word, stem(word)))
     return out
 
 
@@ -248,8 +249,6 @@ def _continue(subject: Subject, phrase: str) -> str:
 
 
 def _rewrite(question: str, reading: Reading, subject: Subject, lang: str) -> str:
-    from assistant.messages import message
-
     text = question.strip()
     if reading.kind == "reference" and reading.span:
         start, end = reading.span
@@ -318,8 +317,6 @@ def _resolved(question: str, reading: Reading, latest: Subject | None, lang: str
 
 def history_bytes(turns: Sequence[Turn]) -> int:
     """Size of the turns as a page's form carries them (URL-encoded)."""
-    from urllib.parse import urlencode
-
     return len(urlencode(form_fields(turns)))
 
 

@@ -51,7 +51,7 @@ def validation_message(exc: RequestValidationError) -> str:
         loc = error.get("loc", ())
         field = next((part for part in reversed(loc) if isinstance(part, str)), "")
         kind = error.get("type", "")
-        if loc[:2] == ("body", "history") or (loc[:1] == ("body",) and field == "lang"):
+        if len(loc) > 1 and loc[0] == "body" and loc[1] in ASK_FIELDS:
             return ASK_FIELDS[loc[1]]
         if field in ("question", "q") and kind in ("string_too_short", "missing"):
             return "Skriv et spørsmål (minst ett tegn)."

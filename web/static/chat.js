@@ -204,8 +204,8 @@
     turn += 1;
     status.textContent = status.getAttribute("data-searching");
     var lang = document.documentElement.lang;
-    var history = fit(readHistory());
-    var earlier = historyQuery(history);
+    var before = fit(readHistory()); // the turns before this question
+    var earlier = historyQuery(before);
     var url = "/svar?" + (earlier ? earlier + "&" : "") + "q=" + encodeURIComponent(question) +
       "&lang=" + encodeURIComponent(lang);
     fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
@@ -228,12 +228,12 @@
         clearError();
         field.value = "";
         busy = false;
-        writeHistory(fit(history.concat([{ q: question, c: node.getAttribute("data-citations") || "" }])));
+        writeHistory(fit(before.concat([{ q: question, c: node.getAttribute("data-citations") || "" }])));
         status.textContent = status.getAttribute("data-ready");
         var heading = node.querySelector(".answer-heading");
         if (heading) heading.focus();
         if (window.history && window.history.replaceState) {
-          window.history.replaceState(null, "", pageUrl(history, question, lang));
+          window.history.replaceState(null, "", pageUrl(before, question, lang));
         }
       })
       .catch(function (failure) {
