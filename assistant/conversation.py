@@ -29,13 +29,14 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
+from assistant.initiatives import INITIATIVE_ID
 from assistant.messages import message
 from assistant.query import question_sentences
 from index.norwegian import TOKEN, normalise, stem, stopwords
 from index.nynorsk import fold_word
 
 MAX_TURNS = 10  # earlier turns a client may send
-MAX_CITATIONS = 20  # passage ids per earlier turn
+MAX_CITATIONS = 10  # passage ids per earlier turn
 HISTORY_BUDGET = 4000  # URL-encoded bytes of earlier turns a page carries in its form
 PAGE_CITATIONS = 3  # passage ids per turn a page carries (the first one decides the initiative)
 
@@ -166,38 +167,32 @@ def read(question: str) -> Reading:
     w = _words()
     text = question.strip()
     tokens = _tokens(text)
-    if not tokens:
-        return Reading("standalone")
-    lowered = " ".join(t.word for t in tokens)
-    for opener in sorted(w["topic_openers"], key=len, reverse=True):
-        if lowered.startswith(opener + " "):
-            rest = tokens[len(opener.split())]
-            return Reading("topic", phrase=_phrase(text[rest.start :]))
-    if tokens[0].word in w["continuations"]:
-        if len(tokens) == 1:
-            return Reading("bare")
-        rest = text[tokens[1].start :]
-        reading = read(rest)
-        offset = tokens[1].start
-        if reading.kind == "standalone" and _phrase_start(tokens[1]):
-            # "Og for eldre?", "Men i Østre Toten?", "Og innvandrere?": not a question of its own.
-            return Reading("continuation", phrase=_phrase(rest))
-        span = (reading.span[0] + offset, reading.span[1] + offset) if reading.span else None
-        return Reading(reading.kind, span, reading.phrase, reading.relational, offset)
-    anaphors = _anaphors(tokens)
-    subject = [t for t in tokens if _is_subject_word(t)]
+    skip = 0  # leading "og", "men" …
+    while skip < len(tokens) and tokens[skip].word in w["continuations"]:
+        skip += 1
+    if skip == len(tokens):
+        return Reading("bare" if tokens else "standalone")
+    rest = tokens[skip:]
+    start = rest[0].start
+    opening = " ".join(t.word for t in rest[:4]) + " "
+    for opener in w["topic_openers"]:
+        if opening.startswith(opener + " ") and len(rest) > len(opener.split()):
+            return Reading("topic", phrase=_phrase(text[rest[len(opener.split())].start :]))
+    anaphors = _anaphors(rest)
+    subject = [t for t in rest if _is_subject_word(t)]
     if anaphors:  # "Hva gjør fylket med det?": the agent is not what "det" stands for
         subject = [t for t in subject if t.stem not in w["agents"]]
     if subject:
+        if skip and _phrase_start(rest[0]):
+            # "Og for eldre?", "Men i Østre Toten?", "Og innvandrere?": not a question of its own.
+            return Reading("continuation", phrase=_phrase(text[start:]))
         return Reading("standalone")
-    if anaphors:
-        return Reading("reference", span=anaphors[-1])  # objects come last, expletives first
+    if anaphors:  # objects come last, expletives first
+        return Reading("reference", span=anaphors[-1], start=start)
     # "Hvem har ansvaret?" asks for a relation; "Hvem er med?" strands its preposition: both
     # leave out what they are about.
-    relational = (
-        any(t.stem in w["relations"] for t in tokens) or tokens[-1].word in w["prepositions"]
-    )
-    return Reading("bare", relational=relational)
+    relational = any(t.stem in w["relations"] for t in rest) or rest[-1].word in w["prepositions"]
+    return Reading("bare", relational=relational, start=start)
 
 
 def subject_of(question: str, initiative: tuple[str, str, str] | None = None) -> Subject | None:
@@ -210,8 +205,8 @@ def subject_of(question: str, initiative: tuple[str, str, str] | None = None) ->
     focus = focus if focus in question else question
     if initiative is not None:
         key, ini_id, title = initiative
-        named = re.search(rf"(?<![\w-]){re.escape(ini_id)}(?![\w-])", focus, re.IGNORECASE)
-        span = named.span() if named else None
+        named = (m for m in INITIATIVE_ID.finditer(focus) if m.group().upper() == ini_id)
+        span = next((m.span() for m in named), None)
         if span is not None and focus[span[1] :].lower().startswith(" " + title.lower()):
             span = (span[0], span[1] + 1 + len(title))
         return Subject(f"{ini_id} {title}", focus, span, key)

@@ -189,7 +189,8 @@ class InitiativeMatch:
 
 
 _ASKS_FOR_INITIATIVES = re.compile(r"\b(tiltak|satsing(?:er|ar|ane|ene)?|prosjekt(?:er)?)\b", re.I)
-_ID = re.compile(r"(?<![\w-])([A-ZÆØÅ]{1,3}\d{1,3})(?![\w-])", re.I)
+# An initiative id as written in text ("K4", "k4"), not inside a longer word ("A4-format").
+INITIATIVE_ID = re.compile(r"(?<![\w-])([A-ZÆØÅ]{1,3}\d{1,3})(?![\w-])", re.I)
 # What a question about one named initiative asks for (bokmål and nynorsk forms).
 _FIELDS = {
     "responsible": re.compile(
@@ -215,7 +216,7 @@ _FIELDS = {
 def named_ids(text: str, initiatives: list[Initiative]) -> list[str]:
     """Initiative ids the text names ("K4", "k4"), in order, known ids only."""
     ids = {i.id for i in initiatives}
-    return list(dict.fromkeys(m.upper() for m in _ID.findall(text) if m.upper() in ids))
+    return list(dict.fromkeys(m.upper() for m in INITIATIVE_ID.findall(text) if m.upper() in ids))
 
 
 def _in_document(initiatives: list[Initiative], ini_id: str, document_id: str) -> list[Initiative]:
