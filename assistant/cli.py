@@ -1,4 +1,4 @@
-"""The ``planassistent`` command: ingest, ask, eval, serve."""
+"""The ``planassistent`` command: ingest, ask, chat, eval, serve."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from assistant.settings import Settings, get_settings, settings_problems
@@ -101,8 +102,13 @@ def _assistant(index_dir: Path | None = None):
     return assistant
 
 
-def _print_answer(result) -> None:
-    out.print(f"[bold]{result.question}[/]\n")
+def _print_answer(result, lang: str = "nb") -> None:
+    from assistant.messages import message
+
+    out.print(f"[bold]{escape(result.question)}[/]\n")
+    if result.interpreted_as:
+        said = message("interpreted_as", lang, question=result.interpreted_as)
+        out.print(f"[dim]{escape(said)}[/]\n")
     out.print(result.answer, highlight=False)
     if result.expanded_terms:
         out.print(f"\n[dim]Søkte også etter: {', '.join(result.expanded_terms)}[/]")
@@ -122,31 +128,20 @@ def ask(
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Antall kilder.")] = 5,
 ) -> None:
     """Still et spørsmål om planene."""
-    settings = _settings()
     assistant = _assistant()
-
-    def check(q: str) -> str | None:
-        q = " ".join(q.split())
-        if not q:
-            return None
-        if len(q) > settings.max_question_chars:
-            limit = settings.max_question_chars
-            return f"Spørsmålet er for langt (over {limit} tegn). Gjør det kortere."
-        return ""
-
     if question is None:
         for line in sys.stdin:
-            problem = check(line)
-            if problem is None:
+            if not line.strip():
                 continue
+            problem = _question_problem(line)
             if problem:
                 print(json.dumps({"question": line.strip(), "error": problem}, ensure_ascii=False))
                 continue
             print(assistant.ask(line, k=k).model_dump_json(), flush=True)
         return
-    problem = check(question)
-    if problem is None:
+    if not question.strip():
         raise _fail('Skriv et spørsmål, for eksempel: planassistent ask "Hva er hovedmålet?"', 2)
+    problem = _question_problem(question)
     if problem:
         raise _fail(problem, 2)
     result = assistant.ask(question, k=k)
@@ -154,6 +149,72 @@ def ask(
         print(result.model_dump_json(indent=2))
     else:
         _print_answer(result)
+
+
+def _question_problem(question: str) -> str | None:
+    """What is wrong with a question, in Norwegian, or None."""
+    question = " ".join(question.split())
+    if not question:
+        return "Skriv et spørsmål (linjen er tom)."
+    limit = _settings().max_question_chars
+    if len(question) > limit:
+        return f"Spørsmålet er for langt (over {limit} tegn). Gjør det kortere."
+    return None
+
+
+def _questions(interactive: bool):
+    """Questions line by line: typed at a prompt, or read from stdin when it is not a terminal."""
+    if not interactive:
+        yield from sys.stdin
+        return
+    err.print("Spør om planene. Oppfølgingsspørsmål forstås. Avslutt med Ctrl+D.")
+    while True:
+        try:
+            yield input("Du: ")
+        except (EOFError, KeyboardInterrupt):
+            err.print()
+            return
+
+
+@app.command()
+def chat(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Ett JSON-objekt per linje (som POST /api/ask).")
+    ] = False,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Antall kilder.")] = 5,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Svar på nb (bokmål) eller nn (nynorsk); standard: spørsmålets."
+        ),
+    ] = None,
+) -> None:
+    """En samtale i terminalen: oppfølgingsspørsmål som «Hvem har ansvaret for det?» forstås
+    ut fra de tidligere spørsmålene, som i API-et. Leser ett spørsmål per linje fra stdin når
+    den ikke er en terminal."""
+    from assistant.conversation import MAX_TURNS, Turn
+
+    if lang not in (None, "nb", "nn"):
+        raise _fail("--lang må være nb (bokmål) eller nn (nynorsk).", 2)
+    assistant = None  # loaded at the first good question: bad input never waits for the model
+    history: list[Turn] = []
+    for line in _questions(sys.stdin.isatty()):
+        problem = _question_problem(line)
+        if problem:
+            if as_json:
+                print(json.dumps({"question": line.strip(), "error": problem}, ensure_ascii=False))
+            else:
+                err.print(f"[yellow]{problem}[/]")
+            continue
+        assistant = assistant or _assistant()
+        result = assistant.ask(line, k=k, lang=lang, history=history)
+        if as_json:
+            print(result.model_dump_json(), flush=True)
+        else:
+            _print_answer(result, lang or assistant.analyse(result.question).language)
+            out.print()
+        cited = tuple(c.passage_id for c in result.citations) if result.found else ()
+        history = [*history, Turn(result.question, cited)][-MAX_TURNS:]
 
 
 @app.command("eval")

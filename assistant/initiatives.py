@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.models import Initiative
+from assistant.messages import listing, message
+from ingest.models import Initiative, Passage
 from ingest.organisations import name_matcher, register
 
 
@@ -172,12 +173,99 @@ def linking_to(initiatives: list[Initiative], target: Initiative) -> list[Initia
 
 @dataclass
 class InitiativeMatch:
-    kind: str  # "id", "responsible", "partner", "priority", "links"
+    kind: str  # "id", "field", "responsible", "partner", "priority", "links"
     value: str
     initiatives: list[Initiative] = field(default_factory=list)
+    # For "field": what is asked about the initiatives ("responsible", "partner", "priority",
+    # "links"), in that order, and the initiatives they link to (cited after them).
+    fields: list[str] = field(default_factory=list)
+    linked: list[Initiative] = field(default_factory=list)
+
+    @property
+    def cited(self) -> list[Initiative]:
+        """The initiatives the answer cites, [1] first."""
+        asked = {i.key for i in self.initiatives}
+        return [*self.initiatives, *(i for i in self.linked if i.key not in asked)]
 
 
 _ASKS_FOR_INITIATIVES = re.compile(r"\b(tiltak|satsing(?:er|ar|ane|ene)?|prosjekt(?:er)?)\b", re.I)
+# An initiative id as written in text ("K4", "k4"), not inside a longer word ("A4-format").
+INITIATIVE_ID = re.compile(r"(?<![\w-])([A-ZÆØÅ]{1,3}\d{1,3})(?![\w-])", re.I)
+# What a question about one named initiative asks for (bokmål and nynorsk forms).
+_FIELDS = {
+    "responsible": re.compile(
+        r"\b(?:ansvar\w*|hovudansvar\w*|hovedansvar\w*|eier|eig\w*|leder|leiar|står\s+bak)\b",
+        re.I,
+    ),
+    "partner": re.compile(
+        r"\b(?:samarbeid\w*|partner\w*|partnar\w*|deltar|delta|deltek|(?:er|blir|vert)\s+med)\b",
+        re.I,
+    ),
+    "priority": re.compile(
+        r"\b(?:priorit\w*|status|sikt|i\s+gang|igangsett\w*|igangsatt|planlag\w*|ferdig)\b"
+        r"|\b(?:når|kva\s+tid|kor\s+tid)\s+(?:starter|startar|begynner|byrjar|kommer|kjem)\b",
+        re.I,
+    ),
+    "links": re.compile(
+        r"\b(?:kobl\w*|kopl\w*|knytt\w*|henger\s+sammen|heng\s+saman|lenk\w*|andre\s+tiltak)\b",
+        re.I,
+    ),
+}
+
+
+def named_ids(text: str, initiatives: list[Initiative]) -> list[str]:
+    """Initiative ids the text names ("K4", "k4"), in order, known ids only."""
+    ids = {i.id for i in initiatives}
+    return list(dict.fromkeys(m.upper() for m in INITIATIVE_ID.findall(text) if m.upper() in ids))
+
+
+def _in_document(initiatives: list[Initiative], ini_id: str, document_id: str) -> list[Initiative]:
+    return [i for i in initiatives if i.id == ini_id and i.document_id == document_id]
+
+
+def referred_initiative(
+    text: str, cited: list[Passage], initiatives: list[Initiative]
+) -> Initiative | None:
+    """The initiative a turn of the conversation is about: the one its question names ("Hva er
+    K4?"), else the one its first cited passage belongs to. An id used twice (L9) is told apart
+    by the passages the turn cited (their section ends with the initiative's heading)."""
+    named = named_ids(text, initiatives)
+    if named:
+        candidates = [i for i in initiatives if i.id == named[0]]
+    elif cited and cited[0].initiative:
+        candidates = _in_document(initiatives, cited[0].initiative, cited[0].document_id)
+        cited = cited[:1]
+    else:
+        return None
+
+    def in_cited(ini: Initiative) -> bool:
+        heading = f"{ini.id} {ini.title}"
+        return any(p.passage_id == ini.passage_id or p.section.endswith(heading) for p in cited)
+
+    return next((i for i in candidates if in_cited(i)), None) or next(iter(candidates), None)
+
+
+def _field_question(
+    q: str, initiatives: list[Initiative], key: str | None = None
+) -> InitiativeMatch | None:
+    """The fields asked about a named initiative: owner ("Hvem har ansvaret for K4?"), partners
+    ("Kven er med i K1?"), priority and status ("Er L6 satt i gang?") or links ("Hvilke tiltak er
+    K4 koblet til?")."""
+    named = named_ids(q, initiatives)
+    fields = [name for name, pattern in _FIELDS.items() if pattern.search(q)]
+    if not named or not fields:
+        return None
+    asked = _with_id(initiatives, named[0], key)
+    linked = []
+    if "links" in fields:
+        linked = [
+            other
+            for ini in asked
+            for link in ini.links
+            for other in _in_document(initiatives, link, ini.document_id)
+        ]
+    unique = list({i.key: i for i in linked}.values())
+    return InitiativeMatch("field", named[0], asked, fields, unique)
 
 
 def _organisation_in(question: str, initiatives: list[Initiative]) -> str | None:
@@ -198,9 +286,17 @@ def _organisation_in(question: str, initiatives: list[Initiative]) -> str | None
     return None
 
 
+def _with_id(initiatives: list[Initiative], ini_id: str, key: str | None) -> list[Initiative]:
+    """The initiatives with this id; only the one with ``key`` when it is one of them."""
+    found = [i for i in initiatives if i.id == ini_id]
+    return [i for i in found if i.key == key] or found
+
+
 def match_initiative_question(
-    question: str, initiatives: list[Initiative]
+    question: str, initiatives: list[Initiative], key: str | None = None
 ) -> InitiativeMatch | None:
+    """A question the initiatives' fields answer, or None. ``key`` picks one initiative when
+    an id is used twice (L9) and the conversation was about one of them."""
     if not initiatives:
         return None
     q = " ".join(question.split())
@@ -216,7 +312,7 @@ def match_initiative_question(
     if m:
         wanted = (m.group(1) or m.group(2)).upper()
         if wanted in ids:
-            return InitiativeMatch("id", wanted, [i for i in initiatives if i.id == wanted])
+            return InitiativeMatch("id", wanted, _with_id(initiatives, wanted, key))
     # "Hva er koblet til K4?", "Hvilke tiltak henger sammen med A1?"
     m = re.search(
         r"\b(?:koblet|kopla|knyttet|knytt|henger\s+sammen)\s+(?:til|med)\s+([A-ZÆØÅ]{1,3}\d{1,3})\b",
@@ -227,6 +323,9 @@ def match_initiative_question(
         target = m.group(1).upper()
         found = [i for i in initiatives if target in i.links and i.id != target]
         return InitiativeMatch("links", target, found)
+    asked = _field_question(q, initiatives, key)
+    if asked is not None:
+        return asked
     if not _ASKS_FOR_INITIATIVES.search(q) and not re.search(r"\b(deltar|ansvar)\b", low):
         return None
     # Priorities: "Hvilke satsinger har lang sikt?", "… er langsiktige?"
@@ -249,27 +348,72 @@ def match_initiative_question(
     return None
 
 
-_LEADS = {
-    "id": "{value} er dette tiltaket i planene:",
-    "responsible": "{value} har ansvar for {n} tiltak:",
-    "partner": "{value} er samarbeidspartner i {n} tiltak:",
-    "priority": "{n} tiltak har {value} i prioriteringen:",
-    "links": "{n} tiltak er koblet til {value}:",
-}
+def _field_sentences(
+    match: InitiativeMatch, ini: Initiative, n: int, number: dict[str, int], lang: str
+) -> list[str]:
+    """The asked fields of one initiative, each sentence backed by its passage [n]."""
+    name = f"{ini.id} {ini.title}"
+    not_given = message("not_given", lang)
+
+    def cited(key: str, **values: str) -> str:
+        return f"{message(key, lang, initiative=name, **values)[:-1]} [{n}]."
+
+    out = []
+    for asked in match.fields:
+        if asked == "responsible":
+            out.append(
+                cited("initiative_responsible", names=listing(ini.responsible, lang) or not_given)
+            )
+        elif asked == "partner":
+            out.append(cited("initiative_partners", names=listing(ini.partners, lang) or not_given))
+        elif asked == "priority":
+            out.append(cited("initiative_priority", priority=ini.priority or not_given))
+            if ini.status and ini.status not in ini.priority.lower():
+                out.append(cited("initiative_status", status=message(f"status_{ini.status}", lang)))
+        elif asked == "links":
+            linked = [
+                f"{o.id} {o.title} [{number[o.key]}]"
+                for link in ini.links
+                for o in match.linked
+                if o.id == link and o.document_id == ini.document_id
+            ]
+            # The initiative's own passage [n] follows its name; each linked one has its own.
+            key = "initiative_links" if linked else "initiative_no_links"
+            out.append(message(key, lang, initiative=f"{name} [{n}]", items=listing(linked, lang)))
+    return out
 
 
-def compose_initiative_answer(match: InitiativeMatch, limit: int = 12) -> str:
-    """A short Norwegian answer listing the initiatives, each with its [n] citation."""
+def compose_initiative_answer(match: InitiativeMatch, limit: int = 12, lang: str = "nb") -> str:
+    """A short answer from the initiatives' fields, each claim with its [n] citation (the n-th
+    of ``match.cited``), in bokmål or nynorsk."""
     n = len(match.initiatives)
-    lead = _LEADS[match.kind].format(value=match.value, n=n)
+    if match.kind == "field":
+        number = {ini.key: k for k, ini in enumerate(match.cited, 1)}
+        sentences = [
+            s
+            for k, ini in enumerate(match.initiatives, 1)
+            for s in _field_sentences(match, ini, k, number, lang)
+        ]
+        if n > 1:
+            sentences.insert(0, message("initiative_id_many", lang, n=n, value=match.value))
+        return " ".join(sentences)
+    key = "initiative_id" if match.kind == "id" else f"initiative_{match.kind}_many"
     if match.kind == "id" and n > 1:
-        lead = f"Det finnes {n} tiltak med nummeret {match.value}:"
+        key = "initiative_id_many"
+    lead = message(key, lang, value=match.value, n=n)
     items = []
     for k, ini in enumerate(match.initiatives[:limit], 1):
         detail = f"{ini.id} {ini.title}"
         if match.kind == "id":
-            detail += f" ({ini.theme}; ansvarlig: {', '.join(ini.responsible) or 'ikke oppgitt'}; "
-            detail += f"prioritering: {ini.priority or 'ikke oppgitt'})"
+            not_given = message("not_given", lang)
+            facts = message(
+                "initiative_detail",
+                lang,
+                theme=ini.theme,
+                responsible=", ".join(ini.responsible) or not_given,
+                priority=ini.priority or not_given,
+            )
+            detail += f" ({facts})"
         items.append(f"{detail} [{k}]")
-    more = f" … og {n - limit} til (se Tiltak-siden)." if n > limit else ""
+    more = " " + message("initiative_more", lang, n=n - limit) if n > limit else ""
     return f"{lead} " + "; ".join(items) + "." + more

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
+
+from assistant.conversation import MAX_CITATIONS, MAX_TURNS, Turn
 
 
 class Citation(BaseModel):
@@ -25,9 +27,34 @@ class Citation(BaseModel):
     )
 
 
+class HistoryTurn(BaseModel):
+    """An earlier turn of the conversation, as the client kept it."""
+
+    question: str = Field(min_length=1, max_length=500, description="The question as asked.")
+    citations: list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] = Field(
+        default_factory=list,
+        max_length=MAX_CITATIONS,
+        description="passage_id of the passages its answer cited, in order.",
+    )
+
+
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=500)
     k: int | None = Field(None, ge=1, le=20)
+    history: list[HistoryTurn] | None = Field(
+        None,
+        max_length=MAX_TURNS,
+        description="Earlier turns, oldest first, kept by the client only. A follow-up "
+        '("Hvem har ansvaret for det?") is resolved against them.',
+    )
+    lang: Literal["nb", "nn"] | None = Field(
+        None,
+        description="Language the assistant writes in: nb (bokmål) or nn (nynorsk). "
+        "Default: nn when the question is nynorsk, else nb.",
+    )
+
+    def turns(self) -> list[Turn]:
+        return [Turn(t.question, tuple(t.citations)) for t in self.history or []]
 
 
 class AskResult(BaseModel):
@@ -38,6 +65,12 @@ class AskResult(BaseModel):
     index_version: str
     expanded_terms: list[str] = Field(
         default_factory=list, description="Plan words also searched for (klarspråk glossary)."
+    )
+    interpreted_as: str | None = Field(
+        None, description="The question as searched, when a follow-up was rewritten from history."
+    )
+    clarifying: bool = Field(
+        False, description="The answer is a question back: a follow-up with nothing to refer to."
     )
 
 

@@ -11,11 +11,14 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 from assistant.answer import Source, compose, marks
+from assistant.conversation import Turn, resolve
 from assistant.evidence import EVIDENCE_PASSAGES, Evidence, RefusalModel, refusal_model_for
 from assistant.glossary import Glossary, load_glossary
 from assistant.messages import message
@@ -223,21 +226,51 @@ class Assistant:
             return 0
 
     # -- questions --------------------------------------------------------------------------
-    def ask(self, question: str, k: int | None = None, lang: str = "nb") -> AskResult:
-        return self.respond(question, k, lang)[0]
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        lang: str | None = None,
+        history: Sequence[Turn] = (),
+    ) -> AskResult:
+        return self.respond(question, k, lang, history)[0]
 
     def respond(
-        self, question: str, k: int | None = None, lang: str = "nb"
+        self,
+        question: str,
+        k: int | None = None,
+        lang: str | None = None,
+        history: Sequence[Turn] = (),
     ) -> tuple[AskResult, Evidence | None]:
         """The answer, and the evidence the refusal decision was made on (None for answers
-        from the structured initiative data)."""
+        from the structured initiative data and for questions asked back). ``history`` holds
+        the earlier turns of the conversation, oldest first (``assistant.conversation``);
+        ``lang`` is the language the assistant writes in (default: the question's)."""
         state = self._state_now()
         k = k or self.settings.top_k
         question = " ".join(question.split())
-        structured = self._ask_initiatives(question, state)
+        asked = self.analyse(question, state)
+        lang = lang or asked.language
+        resolution = resolve(question, history, partial(self._initiative_of, state), lang)
+        if resolution.clarify:
+            answer = message(resolution.clarify, lang, **dict(resolution.values))
+            result = AskResult(
+                question=question,
+                found=False,
+                answer=answer,
+                citations=[],
+                index_version=state.loaded.version,
+                clarifying=True,
+            )
+            return result, None
+        searched = resolution.question
+        query = asked if searched == question else self.analyse(searched, state)
+        key = resolution.subject.initiative_key if resolution.subject else None
+        structured = self._ask_initiatives(searched, query, state, lang, key)
         if structured is not None:
+            structured.question = question
+            structured.interpreted_as = resolution.interpreted_as
             return structured, None
-        query = self.analyse(question, state)
         retriever = state.retriever
         texts = query.dense_texts
         focus = [query.focus] if query.focus != query.text else []
@@ -271,8 +304,19 @@ class Assistant:
             citations=citations,
             index_version=state.loaded.version,
             expanded_terms=query.also_searched,
+            interpreted_as=resolution.interpreted_as,
         )
         return result, evidence
+
+    def _initiative_of(
+        self, state: _State, text: str, citations: Sequence[str]
+    ) -> tuple[str, str, str] | None:
+        """(key, id, title) of the initiative an earlier turn was about (``conversation``)."""
+        from assistant.initiatives import referred_initiative
+
+        cited = [state.loaded.passages[state.by_id[c]] for c in citations if c in state.by_id]
+        ini = referred_initiative(text, cited, state.loaded.initiatives)
+        return (ini.key, ini.id, ini.title) if ini else None
 
     def _evidence(
         self, query: Query, hits: list[Hit], dense: float, dense_focus: float, state: _State
@@ -304,25 +348,29 @@ class Assistant:
             question, state.loaded.lexical, self.glossary, state.lexicon, state.retriever.off
         )
 
-    def _ask_initiatives(self, question: str, state: _State) -> AskResult | None:
-        try:
-            from assistant.initiatives import compose_initiative_answer, match_initiative_question
-        except ImportError:
-            return None
-        match = match_initiative_question(question, state.loaded.initiatives)
+    def _ask_initiatives(
+        self, question: str, query: Query, state: _State, lang: str, key: str | None = None
+    ) -> AskResult | None:
+        """An answer from the initiatives' structured data; ``key`` is the initiative the
+        conversation is about (tells two initiatives with one id apart)."""
+        from assistant.initiatives import compose_initiative_answer, match_initiative_question
+
+        match = match_initiative_question(question, state.loaded.initiatives, key)
         if match is None or not match.initiatives:
             return None
-        query = self.analyse(question, state)
         citations = []
-        for n, ini in enumerate(match.initiatives[:12], 1):
-            idx = self._initiative_passage(ini, match.kind, state)
+        # The passage with the field asked about; a linked initiative's first passage.
+        kind = match.fields[0] if match.kind == "field" else match.kind
+        asked = {i.key for i in match.initiatives}
+        for n, ini in enumerate(match.cited[:12], 1):
+            idx = self._initiative_passage(ini, kind if ini.key in asked else "", state)
             if idx is None:
                 return None
             citations.append(self._citation(n, idx, 1.0, state, query))
         return AskResult(
             question=question,
             found=True,
-            answer=compose_initiative_answer(match),
+            answer=compose_initiative_answer(match, lang=lang),
             citations=citations,
             index_version=state.loaded.version,
         )

@@ -228,7 +228,7 @@ def _vocabulary() -> frozenset[str]:
 
 
 def function_cases() -> dict[str, Callable[[str], object]]:
-    from assistant import answer, answer_types, definitions, initiatives, query
+    from assistant import answer, answer_types, conversation, definitions, initiatives, query
     from assistant.evidence import coverage
     from assistant.glossary import load_glossary
     from index import norwegian, nynorsk
@@ -304,6 +304,13 @@ def function_cases() -> dict[str, Callable[[str], object]]:
         "answer.compose": composed,
         "glossary.expansions": glossary.expansions,
         "initiatives.match_question": lambda t: initiatives.match_initiative_question(t, [ini]),
+        "conversation.read": conversation.read,
+        "conversation.resolve": lambda t: [
+            conversation.resolve(t, [conversation.Turn(t)]),
+            conversation.resolve("Og for eldre?", [conversation.Turn(t)]),
+            conversation.resolve("Hvem har ansvaret for det?", [conversation.Turn(t)]),
+        ],
+        "conversation.page_history": lambda t: conversation.page_history([t] * 3, [t], 10**6),
         "initiatives.filter": lambda t: initiatives.filter_initiatives([ini], q=t[:200]),
         "cleaning.normalise_text": cleaning.normalise_text,
         "cleaning.remove_running_lines": lambda t: cleaning.remove_running_lines(pages(t)),

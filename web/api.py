@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from assistant.conversation import MAX_CITATIONS, MAX_TURNS
 from assistant.feedback import COMMENT_MAX
 from assistant.initiatives import sort_initiatives
 from assistant.models import (
@@ -36,11 +37,22 @@ FEEDBACK_FIELDS = {
 }
 
 
+# What to do about a bad field in POST /api/ask beyond the question itself.
+ASK_FIELDS = {
+    "history": f"history må være en liste med høyst {MAX_TURNS} tidligere spørsmål, eldst "
+    "først, hvert med question (1–500 tegn) og citations (høyst "
+    f"{MAX_CITATIONS} passage_id-er, hver høyst 200 tegn).",
+    "lang": "lang må være nb (bokmål) eller nn (nynorsk).",
+}
+
+
 def validation_message(exc: RequestValidationError) -> str:
     for error in exc.errors():
         loc = error.get("loc", ())
         field = next((part for part in reversed(loc) if isinstance(part, str)), "")
         kind = error.get("type", "")
+        if len(loc) > 1 and loc[0] == "body" and loc[1] in ASK_FIELDS:
+            return ASK_FIELDS[loc[1]]
         if field in ("question", "q") and kind in ("string_too_short", "missing"):
             return "Skriv et spørsmål (minst ett tegn)."
         if field in ("question", "q") and kind == "string_too_long":
@@ -73,12 +85,14 @@ def rate_limit(
 
 @router.post("/api/ask", response_model=AskResult, tags=["spørsmål"])
 def ask(body: AskRequest, request: Request) -> AskResult:
-    """Svar på et spørsmål med sitater fra planene, eller et ærlig «fant ikke»."""
+    """Svar på et spørsmål med sitater fra planene, eller et ærlig «fant ikke». Med
+    `history` (de tidligere spørsmålene i samtalen og kildene de fikk) forstås oppfølgings-
+    spørsmål som «Hvem har ansvaret for det?»; `interpreted_as` sier hva som ble søkt etter."""
     rate_limit(request)
     question = body.question.strip()
     if not question:
         raise HTTPException(422, "Skriv et spørsmål (minst ett tegn).")
-    return request.app.state.assistant.ask(question, body.k)
+    return request.app.state.assistant.ask(question, body.k, body.lang, body.turns())
 
 
 @router.get("/api/search", response_model=SearchResult, tags=["spørsmål"])

@@ -11,7 +11,18 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from assistant.conversation import (
+    HISTORY_BUDGET,
+    MAX_TURNS,
+    PAGE_CITATIONS,
+    Turn,
+    fit,
+    form_fields,
+    page_history,
+)
 from assistant.initiatives import SORTS, sort_initiatives, sort_key
+from assistant.messages import message
+from assistant.service import passage_url
 from ingest.organisations import register
 from ingest.splitter import split_sentences
 from web.api import client_key, initiative_out
@@ -36,6 +47,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         lang=lang,
         switch_url=f"{self_path(request.scope['path'])}?{urlencode(params)}",
         path=request.url.path,
+        say=lambda key, **values: message(key, lang, **values),  # the assistant's own words
     )
     return request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
@@ -65,7 +77,14 @@ def _question_error(request: Request, q: str) -> str | None:
     return None
 
 
-def _answer_context(request: Request, q: str | None):
+def _history(request: Request) -> list[Turn]:
+    """The earlier turns the page's form carried (hidden fields; nothing is kept here)."""
+    params = request.query_params
+    limit = request.app.state.settings.max_question_chars
+    return page_history(params.getlist("tidligere"), params.getlist("kilder"), limit)
+
+
+def _answer_context(request: Request, q: str | None, history: list[Turn]):
     """(question, result, error, status) for the chat page and the answer fragment."""
     if q is None:
         return None, None, None, 200
@@ -76,20 +95,56 @@ def _answer_context(request: Request, q: str | None):
     if wait:
         return q, None, request.state.t("error_rate_limited"), 429
     assistant = request.app.state.assistant
-    return q, assistant.ask(q.strip()), None, 200
+    return q, assistant.ask(q.strip(), lang=request.state.lang, history=history), None, 200
+
+
+def _page_url(request: Request, history: list[Turn], question: str) -> str:
+    """The shareable address of an answer: the question and the turns before it."""
+    fields = [*form_fields(history), ("q", question), ("lang", request.state.lang)]
+    return "/?" + urlencode(fields)
+
+
+def _conversation(request: Request, history: list[Turn], question, result) -> dict:
+    """What the templates need to show and carry the conversation: the earlier turns with
+    their sources, the hidden fields for the next question, the share link."""
+    assistant = request.app.state.assistant
+    found = result is not None and result.found
+    carried = [c.passage_id for c in result.citations[:PAGE_CITATIONS]] if found else []
+    earlier = []
+    for i, turn in enumerate(history):
+        passages = [p for p in map(assistant.passage, turn.citations) if p is not None]
+        earlier.append(
+            {
+                "question": turn.question,
+                "sources": [(p, passage_url(p)) for p in passages],
+                "url": _page_url(request, history[:i], turn.question),
+            }
+        )
+    turns = fit([*history, Turn(question.strip(), tuple(carried))]) if result else history
+    return {
+        "earlier": earlier,
+        "carried": carried,
+        "conversation_fields": form_fields(turns),
+        "share_url": _page_url(request, history, question) if question else None,
+        "max_turns": MAX_TURNS,
+        "history_budget": HISTORY_BUDGET,
+    }
 
 
 @router.get("/", response_class=HTMLResponse)
 def chat(request: Request, q: str | None = None, tilbakemelding: str | None = None):
-    """The chat page; ``tilbakemelding`` (and ``id``) say which feedback was just given."""
+    """The chat page; ``tilbakemelding`` (and ``id``) say which feedback was just given;
+    ``tidligere``/``kilder`` pairs are the earlier turns of the conversation."""
     feedback = tilbakemelding if tilbakemelding in FEEDBACK_STATES else None
     return chat_page(request, q, feedback=feedback, feedback_id=request.query_params.get("id"))
 
 
 def chat_page(request: Request, q: str | None, status_code: int | None = None, **feedback):
     """The chat page with the answer to ``q``; ``feedback`` is the state of its feedback form."""
-    question, result, error, status = _answer_context(request, q)
-    themes = request.app.state.assistant.themes() if result and not result.found else []
+    history = _history(request)
+    question, result, error, status = _answer_context(request, q, history)
+    refused = result and not result.found and not result.clarifying
+    themes = request.app.state.assistant.themes() if refused else []
     response = render(
         request,
         "chat.html",
@@ -98,6 +153,7 @@ def chat_page(request: Request, q: str | None, status_code: int | None = None, *
         result=result,
         error=error,
         themes=themes,
+        **_conversation(request, history, question, result),
         **feedback,
     )
     if status == 429:
@@ -108,12 +164,19 @@ def chat_page(request: Request, q: str | None, status_code: int | None = None, *
 @router.get("/svar", response_class=HTMLResponse)
 def answer_fragment(request: Request, q: str | None = None):
     """The answer as an HTML fragment, for chat.js to append to the conversation."""
-    question, result, error, status = _answer_context(request, q or "")
+    history = _history(request)
+    question, result, error, status = _answer_context(request, q or "", history)
     if error:
         raise HTTPException(status, error)
-    themes = request.app.state.assistant.themes() if not result.found else []
+    themes = request.app.state.assistant.themes() if not (result.found or result.clarifying) else []
     return render(
-        request, "_answer.html", question=question, result=result, themes=themes, turn_id=None
+        request,
+        "_answer.html",
+        question=question,
+        result=result,
+        themes=themes,
+        turn_id=None,
+        **_conversation(request, history, question, result),
     )
 
 

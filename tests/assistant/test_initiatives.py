@@ -109,6 +109,72 @@ def test_two_l9s_are_both_answered(inis):
     assert len(match.initiatives) == 2 and "2 tiltak" in compose_initiative_answer(match)
 
 
+@pytest.mark.parametrize(
+    ("question", "fields", "expected"),
+    [
+        (
+            "Hvem har ansvaret for K4?",
+            ["responsible"],
+            "Ansvarlig for K4 Sikre digital kompetanse:",
+        ),
+        ("Kven er med i K6?", ["partner"], "Samarbeidspartnarar i K6 "),
+        ("Er L6 satt i gang?", ["priority"], "Prioriteringen for L6 "),
+        ("Hvilke tiltak er K4 koblet til?", ["links"], "K4 Sikre digital kompetanse [1] er koblet"),
+        (
+            "Kven har hovudansvaret for K1, og kven er med?",
+            ["responsible", "partner"],
+            "Ansvarleg for K1 Inkluderende oppvekstmiljø: Statsforvalteren [1].",
+        ),
+    ],
+)
+def test_fields_of_a_named_initiative_are_answered_from_its_data(inis, question, fields, expected):
+    match = match_initiative_question(question, inis)
+    assert (match.kind, match.fields) == ("field", fields)
+    lang = "nn" if question.startswith("Kven") else "nb"
+    answer = compose_initiative_answer(match, lang=lang)
+    assert expected in answer
+    ini = match.initiatives[0]
+    if "responsible" in fields:
+        assert all(name in answer for name in ini.responsible)
+    if "partner" in fields:
+        assert all(name in answer for name in ini.partners)
+    if "links" in fields:  # each linked initiative is named and cited after the asked one
+        assert [i.id for i in match.cited[1:]] == ini.links
+        for n, other in enumerate(match.cited[1:], 2):
+            assert f"{other.id} {other.title} [{n}]" in answer
+
+
+def test_status_is_said_in_the_readers_language(inis):
+    match = match_initiative_question("Er A1 satt i gang?", inis)  # "settes i gang i 2024"
+    assert "Status: planlagt [1]." in compose_initiative_answer(match)
+    assert "Status: planlagd [1]." in compose_initiative_answer(match, lang="nn")
+    lead = compose_initiative_answer(match_initiative_question("Kva er K4?", inis), lang="nn")
+    assert lead.startswith("K4 er dette tiltaket i planane:") and "ansvarleg:" in lead
+
+
+def test_the_initiative_a_turn_is_about(inis):
+    from assistant.initiatives import referred_initiative
+    from ingest.models import Passage
+
+    esira = next(i for i in inis if i.key.startswith("l9-esira"))
+
+    def passage(ini):  # a passage of the initiative, as the index has them
+        section = f"5 Handlingsprogram › {ini.id} {ini.title}"
+        return Passage("p", ini.document_id, "", ini.page, section, "", initiative=ini.id)
+
+    assert referred_initiative("Hva er K4?", [], inis).id == "K4"
+    # Named twice (L9): the one the turn cited.
+    assert referred_initiative("Hva er L9?", [passage(esira)], inis) is esira
+    # Not named: the first cited passage's initiative; none for a passage of no initiative.
+    k5 = next(i for i in inis if i.id == "K5")
+    assert referred_initiative("Hva gjør fylket for mangfold?", [passage(k5)], inis) is k5
+    plain = Passage("x", k5.document_id, "", 3, "", "")
+    assert referred_initiative("Hva gjør fylket for mangfold?", [plain, passage(k5)], inis) is None
+    # The conversation's initiative picks one of two with the same id.
+    match = match_initiative_question("Hvem har ansvaret for L9?", inis, key=esira.key)
+    assert match.initiatives == [esira]
+
+
 def test_ordinary_questions_are_not_captured(inis):
     ordinary = ["Hva er hovedmålet med planen?", "Hva er en trainee?"]
     dev = SHARED / "eval" / "dev-questions.jsonl"

@@ -201,6 +201,7 @@ def test_no_horizontal_scroll_at_320_px(browser, live_server):
             "/tilgjengelighet",
             "/dokumenter/regional-plan-inkluderende-innlandet",
             "/?q=" + quote(ANSWERED) + "&tilbakemelding=nei&id=x",
+            "/?tidligere=Hva+er+K4%3F&kilder=&q=Hvem+har+ansvaret+for+det%3F",  # a follow-up
             "/admin/tilbakemeldinger",
         ]:
             page.goto(live_server + path)

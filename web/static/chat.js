@@ -1,5 +1,6 @@
-// Progressive enhancement for the chat: ask without a page load, announce once, move focus once.
-// Any failure falls back to the normal form submit (the page works without this file).
+// Progressive enhancement for the chat: ask without a page load, announce once, move focus once,
+// Enter sends. The conversation travels in the form's hidden fields, as it does without this
+// file (the page works without it); a failed send keeps the question in the field.
 (function () {
   "use strict";
   var form = document.getElementById("sporreskjema");
@@ -100,19 +101,120 @@
 
   if (!form || !conversation) return;
 
+  var field = document.getElementById("sporsmal");
+  var carried = document.getElementById("samtale-felt");
+  var maxTurns = parseInt(form.getAttribute("data-max-turns"), 10) || 10;
+  var budget = parseInt(form.getAttribute("data-history-budget"), 10) || 4000;
+  var busy = false;
+
+  // The conversation so far, as the page's hidden fields carry it: [{q, c}] oldest first,
+  // where c is the answer's cited passage ids, space-separated. Nothing is stored elsewhere.
+  function readHistory() {
+    var questions = carried.querySelectorAll("input[name='tidligere']");
+    var sources = carried.querySelectorAll("input[name='kilder']");
+    var turns = [];
+    for (var i = 0; i < questions.length; i += 1) {
+      turns.push({ q: questions[i].value, c: sources[i] ? sources[i].value : "" });
+    }
+    return turns;
+  }
+
+  function historyQuery(turns) {
+    return turns.map(function (t) {
+      return "tidligere=" + encodeURIComponent(t.q) + "&kilder=" + encodeURIComponent(t.c);
+    }).join("&");
+  }
+
+  // The latest turns, within the same bounds the server keeps (web/pages.py).
+  function fit(turns) {
+    turns = turns.slice(-maxTurns);
+    while (turns.length > 1 && historyQuery(turns).length > budget) turns.shift();
+    return turns;
+  }
+
+  function writeHistory(turns) {
+    while (carried.firstChild) carried.removeChild(carried.firstChild);
+    turns.forEach(function (t) {
+      [["tidligere", t.q], ["kilder", t.c]].forEach(function (pair) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = pair[0];
+        input.value = pair[1];
+        carried.appendChild(input);
+      });
+    });
+  }
+
+  function pageUrl(turns, question, lang) {
+    var earlier = historyQuery(turns);
+    return "/?" + (earlier ? earlier + "&" : "") + "q=" + encodeURIComponent(question) +
+      "&lang=" + encodeURIComponent(lang);
+  }
+
+  // A failed send: the text stays in the field, the reason is shown next to it and announced.
+  function showError(message) {
+    var error = document.getElementById("sporsmal-feil");
+    if (!error) {
+      error = document.createElement("p");
+      error.className = "field-error";
+      error.id = "sporsmal-feil";
+      field.parentNode.insertBefore(error, field);
+      field.setAttribute("aria-describedby", field.getAttribute("aria-describedby") + " sporsmal-feil");
+    }
+    error.textContent = "";
+    var prefix = document.createElement("span");
+    prefix.className = "visually-hidden";
+    prefix.textContent = status.getAttribute("data-error-prefix");
+    error.appendChild(prefix);
+    error.appendChild(document.createTextNode(" " + message));
+    field.setAttribute("aria-invalid", "true");
+    status.textContent = message;
+    field.focus();
+  }
+
+  function clearError() {
+    var error = document.getElementById("sporsmal-feil");
+    if (error) error.parentNode.removeChild(error);
+    field.removeAttribute("aria-invalid");
+    var described = (field.getAttribute("aria-describedby") || "").replace(/\s*sporsmal-feil/g, "");
+    field.setAttribute("aria-describedby", described);
+  }
+
+  // Enter sends, Shift+Enter makes a new line (the hint under the field says so).
+  var keysHint = document.getElementById("sporsmal-taster");
+  if (keysHint) {
+    keysHint.hidden = false;
+    field.setAttribute("aria-describedby", field.getAttribute("aria-describedby") + " sporsmal-taster");
+  }
+  field.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    var button = form.querySelector("button[type='submit']");
+    if (button) button.click();
+  });
+
   form.addEventListener("submit", function (event) {
-    var field = document.getElementById("sporsmal");
     var question = field.value.trim();
     var max = parseInt(field.getAttribute("data-max"), 10) || 500;
     if (!question || question.length > max) return; // the server shows the error summary
     event.preventDefault();
+    if (busy) return;
+    busy = true;
     turn += 1;
     status.textContent = status.getAttribute("data-searching");
     var lang = document.documentElement.lang;
-    var url = "/svar?q=" + encodeURIComponent(question) + "&lang=" + encodeURIComponent(lang);
+    var before = fit(readHistory()); // the turns before this question
+    var earlier = historyQuery(before);
+    var url = "/svar?" + (earlier ? earlier + "&" : "") + "q=" + encodeURIComponent(question) +
+      "&lang=" + encodeURIComponent(lang);
     fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
+        if (!response.ok) {
+          var failure = new Error("HTTP " + response.status);
+          failure.status = response.status;
+          throw failure;
+        }
         return response.text();
       })
       .then(function (html) {
@@ -123,17 +225,20 @@
         var node = document.importNode(article, true);
         conversation.appendChild(node);
         setupReadAloud(node);
+        clearError();
         field.value = "";
+        busy = false;
+        writeHistory(fit(before.concat([{ q: question, c: node.getAttribute("data-citations") || "" }])));
         status.textContent = status.getAttribute("data-ready");
         var heading = node.querySelector(".answer-heading");
         if (heading) heading.focus();
         if (window.history && window.history.replaceState) {
-          window.history.replaceState(null, "", "/?q=" + encodeURIComponent(question) + "&lang=" + encodeURIComponent(lang));
+          window.history.replaceState(null, "", pageUrl(before, question, lang));
         }
       })
-      .catch(function () {
-        status.textContent = status.getAttribute("data-error");
-        form.submit();
+      .catch(function (failure) {
+        busy = false;
+        showError(status.getAttribute(failure && failure.status === 429 ? "data-rate-limited" : "data-error"));
       });
   });
 })();
