@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from assistant import metrics
 from assistant.answer import Source, compose, marks
+from assistant.answer_cache import AnswerCache
 from assistant.evidence import EVIDENCE_PASSAGES, Evidence, RefusalModel, refusal_model_for
 from assistant.glossary import Glossary, load_glossary
 from assistant.messages import message
@@ -98,6 +100,7 @@ class Assistant:
         self._last_check = 0.0
         self._seen_current: str | None = None  # `current` as it was at the last check
         self._failure: tuple[object, IndexUnavailable] | None = None  # (what was on disk, why)
+        self.answers = AnswerCache(settings.answer_cache_size)
 
     # -- index lifecycle ------------------------------------------------------------------
     @property
@@ -145,6 +148,7 @@ class Assistant:
                     except IndexUnavailable as exc:
                         self._failure = (on_disk, exc)
                         raise
+                    self._now_serving(self._state, None)
                     self._seen_current = on_disk[0]
                 state = self._state
         return state
@@ -179,8 +183,14 @@ class Assistant:
                 return False
             with self._lock:
                 self._state = new
+            self._now_serving(new, state.loaded.version)
             log.info("serving index version %s", new.loaded.version)
             return True
+
+    def _now_serving(self, state: _State, previous: str | None) -> None:
+        """After a version is loaded: cached answers of other versions go, metrics follow."""
+        self.answers.switch(state.loaded.version)
+        metrics.serving(state.loaded.version, len(state.loaded.passages), previous)
 
     def reload_in_background(self) -> None:
         """Run ``reload_if_changed`` in a thread when a check is due; never blocks the caller
@@ -218,7 +228,18 @@ class Assistant:
 
     # -- questions --------------------------------------------------------------------------
     def ask(self, question: str, k: int | None = None, lang: str = "nb") -> AskResult:
-        return self.respond(question, k, lang)[0]
+        """The answer; a question asked before with the same context on the version served
+        now is answered from the cache (``assistant.answer_cache``)."""
+        version = self._state_now().loaded.version
+        key = self.answers.key(question, k=k or self.settings.top_k, lang=lang)
+        cached = self.answers.get(version, key)
+        if cached is None:
+            result = self.respond(question, k, lang)[0]
+            self.answers.put(result.index_version, key, result.model_copy(deep=True))
+        else:
+            result = cached.model_copy(deep=True)
+        metrics.answered(result.found, cached is not None)
+        return result
 
     def respond(
         self, question: str, k: int | None = None, lang: str = "nb"
@@ -235,7 +256,9 @@ class Assistant:
         retriever = state.retriever
         texts = query.dense_texts
         focus = [query.focus] if query.focus != query.text else []
+        started = time.perf_counter()
         vectors = retriever.embedder.encode_queries(texts + focus)
+        metrics.EMBED_SECONDS.observe(time.perf_counter() - started)
         ranking = retriever.rank(query, max(k, EVIDENCE_PASSAGES), vectors[: len(texts)])
         hits = ranking.hits
         dense_focus = ranking.best_dense

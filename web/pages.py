@@ -14,7 +14,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from assistant.initiatives import SORTS, sort_initiatives, sort_key
 from ingest.organisations import register
 from ingest.splitter import split_sentences
-from web.api import client_key, initiative_out
+from web import ratelimit
+from web.api import initiative_out
 from web.markup import description_blocks
 from web.security import self_path
 
@@ -72,7 +73,7 @@ def _answer_context(request: Request, q: str | None):
     error = _question_error(request, q)
     if error:
         return q, None, error, 422
-    wait = request.app.state.limiter.check(client_key(request))
+    wait = ratelimit.hit(request, ratelimit.QUESTIONS)
     if wait:
         return q, None, request.state.t("error_rate_limited"), 429
     assistant = request.app.state.assistant
