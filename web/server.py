@@ -109,8 +109,8 @@ def worker_app():
     assistant = app.state.assistant
     if assistant.index_version is None:
         print("Indeksen kan ikke brukes; søket svarer 503 til den er bygd på nytt.", flush=True)
-    else:
-        assistant.embedder.encode_queries(["Hva er hovedmålet med planen?"])
+    else:  # the first question through the model and the index is slow: not a user's
+        assistant.respond("Hva er hovedmålet med planen?")
     return app
 
 
