@@ -101,6 +101,9 @@ class Assistant:
         self._seen_current: str | None = None  # `current` as it was at the last check
         self._failure: tuple[object, IndexUnavailable] | None = None  # (what was on disk, why)
         self.answers = AnswerCache(settings.answer_cache_size)
+        # Answers are computed one at a time: the model runs on PLAN_COMPUTE_THREADS threads,
+        # and more questions at once would only make them fight over the same cores.
+        self._compute = threading.Lock()
 
     # -- index lifecycle ------------------------------------------------------------------
     @property
@@ -230,13 +233,15 @@ class Assistant:
     def ask(self, question: str, k: int | None = None, lang: str = "nb") -> AskResult:
         """The answer; a question asked before with the same context on the version served
         now is answered from the cache (``assistant.answer_cache``)."""
-        version = self._state_now().loaded.version
         key = self.answers.key(question, k=k or self.settings.top_k, lang=lang)
-        cached = self.answers.get(version, key)
+        cached = self.answers.get(self._state_now().loaded.version, key)
         if cached is None:
-            result = self.respond(question, k, lang)[0]
-            self.answers.put(result.index_version, key, result.model_copy(deep=True))
-        else:
+            with self._compute:  # the same question may have been answered while waiting
+                cached = self.answers.get(self._state_now().loaded.version, key)
+                if cached is None:
+                    result = self.respond(question, k, lang)[0]
+                    self.answers.put(result.index_version, key, result.model_copy(deep=True))
+        if cached is not None:
             result = cached.model_copy(deep=True)
         metrics.answered(result.found, cached is not None)
         return result
@@ -312,7 +317,8 @@ class Assistant:
         state = self._state_now()
         k = k or self.settings.top_k
         query = self.analyse(q, state)
-        hits: list[Hit] = state.retriever.search(query, k)
+        with self._compute:
+            hits: list[Hit] = state.retriever.search(query, k)
         return [self._citation(n, h.index, h.score, state, query) for n, h in enumerate(hits, 1)]
 
     def analyse(self, question: str, state: _State | None = None) -> Query:

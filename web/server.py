@@ -5,9 +5,13 @@ itself; the server stops within a few seconds of SIGTERM even with requests stil
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import multiprocessing
 import os
 import shutil
+import signal
+import socket
 import tempfile
 import threading
 import time
@@ -20,6 +24,7 @@ from index.store import IndexError_, IndexStore
 
 log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 5  # requests still running this long after SIGTERM are cut off
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def ensure_index(settings: Settings, embedder=None) -> None:
@@ -95,6 +100,20 @@ def worker_count(settings: Settings) -> int:
         return os.cpu_count() or 1
 
 
+def _stop_with_parent() -> None:
+    """A worker process gets SIGTERM when the server process dies, even by SIGKILL (Linux), so
+    no worker is left serving on its own. (A single worker is the server process itself.)"""
+    if multiprocessing.parent_process() is None:
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() == 1:  # the server died before this worker asked
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def worker_app():
     """The app of one worker (uvicorn's app factory): settings from the environment, and the
     model and the index loaded, with one warm-up question, before the worker takes requests."""
@@ -102,6 +121,7 @@ def worker_app():
 
     from web.app import create_app
 
+    _stop_with_parent()
     # sentence-transformers opens a (disabled) tqdm bar per encode, and tqdm's default lock is a
     # named semaphore in a spawned worker, left behind when the worker stops.
     tqdm.set_lock(threading.RLock())
@@ -121,6 +141,9 @@ def serve(host: str, port: int, settings: Settings) -> None:
     metrics_dir = tempfile.mkdtemp(prefix="planassistent-metrics-")
     # Read by prometheus_client when a worker imports it: set before any worker starts.
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    # glibc gives every thread that allocates its own memory arena; two keep a worker's memory
+    # ~60 MB smaller (bench/perf.py). Read when a worker process starts.
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     try:
         _serve(host, port, settings)
     finally:
@@ -156,4 +179,33 @@ def _serve(host: str, port: int, settings: Settings) -> None:
     if workers == 1:
         _Server(config).run()
     else:
-        _Workers(config, sockets=[config.bind_socket()]).run()
+        # The port must be free (uvicorn says so when it is not): workers of another server
+        # must never share it with ours.
+        config.bind_socket().close()
+        _Workers(config, sockets=[_OwnListener(host, port)]).run()
+
+
+class _OwnListener:
+    """Stands for the listening socket uvicorn hands each worker. Unpickled in the worker, it
+    becomes a socket bound there with SO_REUSEPORT, so every worker has an accept queue of its
+    own and Linux spreads new connections evenly over them; one socket shared by all workers
+    gives the connections to whichever worker wakes first (16 clients connecting at once all
+    landed on one of two workers). The socket is marked as TCP, so that asyncio sets
+    TCP_NODELAY on its connections (uvicorn's ``bind_socket`` leaves ``proto`` 0,
+    Kludex/uvicorn#3149, and every keep-alive request after the first then waits ~40 ms for
+    the client's delayed ACK)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.address = (host, port)
+
+    def __reduce__(self):
+        return _bind_own_listener, self.address
+
+
+def _bind_own_listener(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
