@@ -14,7 +14,9 @@ prints:
   repeated one is answered from the answer cache (target: ≤ 0.2 of a fresh one);
 - answers/s for fresh questions at --clients clients for --duration s, and the ratio to the
   ceiling the cores allow, cores ÷ floor (target ≥ 0.5, 0 errors). The clients run in this
-  process, on the same cores as the server;
+  process, on the same cores as the server. The CPU time the workers used per answer is
+  printed too, with the ratio it gives when the workers have the cores to themselves (the
+  floor's CPU time ÷ CPU per answer), as other work on a shared machine takes cores from them;
 - RSS (and PSS, shared pages counted once) of each worker after the load (target ≤ 1 GB);
 - ingest passages/s against a plain SentenceTransformer.encode of the same model, when
   bench/bench_ingest_query.py has ``compare_with_plain_encode`` (issue 17, part A).
@@ -61,8 +63,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def minilm_floor(runs: int = 50) -> float:
-    """Median seconds of one single-thread forward pass of all-MiniLM-L6-v2 on one question."""
+def minilm_floor(runs: int = 50) -> tuple[float, float]:
+    """Median seconds of one single-thread forward pass of all-MiniLM-L6-v2 on one question:
+    wall-clock time, and the CPU time of the pass (which other work on the cores does not
+    stretch)."""
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     import torch
     from sentence_transformers import SentenceTransformer
@@ -76,12 +80,13 @@ def minilm_floor(runs: int = 50) -> float:
     question = ["Hva gjør fylket for at flere skal komme i jobb?"]
     for _ in range(5):
         model.encode(question, show_progress_bar=False)
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         model.encode(question, show_progress_bar=False)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        wall.append(time.perf_counter() - t)
+        cpu.append(time.thread_time() - c)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def fresh_questions(index_dir: Path) -> list[str]:
@@ -237,7 +242,7 @@ def main() -> None:
                 time.sleep(0.5)
             workers = workers_of(server.pid)
 
-            floor_s = minilm_floor()
+            floor_s, floor_cpu_s = minilm_floor()
             fresh = latency_ms(url, questions[: args.samples])
             repeated = latency_ms(url, [REPEATED] * (args.samples + 1))[1:]  # first: computed
             rest = questions[args.samples :]
@@ -262,6 +267,7 @@ def main() -> None:
         "cores": cores,
         "workers": len(workers),
         "floor_ms": round(floor_s * 1000, 2),
+        "floor_cpu_ms": round(floor_cpu_s * 1000, 2),
         "fresh_p50_ms": round(statistics.median(fresh), 1),
         "fresh_p95_ms": round(percentile(fresh, 0.95), 1),
         "repeated_p50_ms": round(statistics.median(repeated), 1),
@@ -277,6 +283,9 @@ def main() -> None:
         "errors": errors,
         "worker_cpu_ms_per_answer": round(server_cpu * 1000 / max(ok, 1), 1),
         "worker_busy": [round(b / elapsed, 2) for b in busy],
+        # The ratio if the workers had the cores to themselves (this machine is shared): the
+        # floor's CPU time over the workers' CPU time per answer.
+        "full_cores_ratio": round(floor_cpu_s / (server_cpu / max(ok, 1)), 3),
         "client_cpu_share": round(own_cpu / elapsed, 2),
         "load_average": round(load_average, 2),
         "rss_mb": [round(rss) for rss, _ in memory.values()],
@@ -285,7 +294,10 @@ def main() -> None:
     }
     f = figures
     print(f"cores {f['cores']}, workers {f['workers']}")
-    print(f"floor (all-MiniLM-L6-v2, 1 thread, one question): {f['floor_ms']} ms median")
+    print(
+        f"floor (all-MiniLM-L6-v2, 1 thread, one question): {f['floor_ms']} ms median "
+        f"({f['floor_cpu_ms']} ms CPU)"
+    )
     print(f"fresh question:    p50 {f['fresh_p50_ms']} ms, p95 {f['fresh_p95_ms']} ms")
     print(
         f"repeated question: p50 {f['repeated_p50_ms']} ms, p95 {f['repeated_p95_ms']} ms "
@@ -304,7 +316,7 @@ def main() -> None:
         f"during the load: workers used {f['worker_cpu_ms_per_answer']} ms CPU per answer "
         f"(busy {', '.join(map(str, f['worker_busy']))} of a core each), "
         f"these clients {f['client_cpu_share']} of a core; load average {f['load_average']} "
-        f"on {cores} cores"
+        f"on {cores} cores; with the cores to themselves: ratio {f['full_cores_ratio']}"
     )
     print(
         "memory per worker after the load: "
