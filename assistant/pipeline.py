@@ -28,11 +28,11 @@ from index.norwegian import build_vocabulary
 from index.passage_text import embedding_text, lexical_text, sentence_texts
 from index.store import IndexError_, IndexStore, LoadedIndex
 from ingest.errors import IngestError, Reason
+from ingest.file_checks import SUPPORTED_SUFFIXES, find_plan_files
 from ingest.models import Document, Initiative, Passage
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".pdf", ".txt", ".md", ".markdown"}
 EMBED_CHUNK = 256  # texts per progress step while embedding
 
 
@@ -80,21 +80,10 @@ class Deadline:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Plan files under the given paths (directories are searched recursively), sorted."""
-    files: list[Path] = []
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not p.name.startswith(".")
-            )
-        else:
-            files.append(path)
-    return files
+    """Plan files under the given paths (directories are searched recursively), sorted; a
+    path that does not exist is kept, so that the ingest says so."""
+    found = find_plan_files(paths)
+    return found.files + found.missing
 
 
 def file_sha256(path: Path) -> str:
@@ -149,7 +138,7 @@ def read_document(
     from ingest.safe_parse import read_document_safely
 
     if not path.is_file():
-        raise IngestError(Reason.UNREADABLE, f"no such file: {path}")
+        raise IngestError(Reason.NOT_FOUND, f"no such file: {path}")
     job = ReadJob(
         media_type=sniff(path, int(settings.max_file_mb * 1024 * 1024)),
         file_name=file_name or path.name,

@@ -17,7 +17,9 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
+from assistant import metrics
 from assistant.answer import Source, compose, marks
+from assistant.answer_cache import AnswerCache
 from assistant.conversation import Turn, resolve
 from assistant.evidence import EVIDENCE_PASSAGES, Evidence, RefusalModel, refusal_model_for
 from assistant.glossary import Glossary, load_glossary
@@ -102,6 +104,10 @@ class Assistant:
         self._last_check = 0.0
         self._seen_current: str | None = None  # `current` as it was at the last check
         self._failure: tuple[object, IndexUnavailable] | None = None  # (what was on disk, why)
+        self.answers = AnswerCache(settings.answer_cache_size)
+        # Answers are computed one at a time: the model runs on PLAN_COMPUTE_THREADS threads,
+        # and more questions at once would only make them fight over the same cores.
+        self._compute = threading.Lock()
 
     # -- index lifecycle ------------------------------------------------------------------
     @property
@@ -154,6 +160,7 @@ class Assistant:
                     except IndexUnavailable as exc:
                         self._failure = (on_disk, exc)
                         raise
+                    self._now_serving(self._state, None)
                     self._seen_current = on_disk[0]
                 state = self._state
         return state
@@ -188,8 +195,14 @@ class Assistant:
                 return False
             with self._lock:
                 self._state = new
+            self._now_serving(new, state.loaded.version)
             log.info("serving index version %s", new.loaded.version)
             return True
+
+    def _now_serving(self, state: _State, previous: str | None) -> None:
+        """After a version is loaded: cached answers of other versions go, metrics follow."""
+        self.answers.switch(state.loaded.version)
+        metrics.serving(state.loaded.version, len(state.loaded.passages), previous)
 
     def reload_in_background(self) -> None:
         """Run ``reload_if_changed`` in a thread when a check is due; never blocks the caller
@@ -233,7 +246,23 @@ class Assistant:
         lang: str | None = None,
         history: Sequence[Turn] = (),
     ) -> AskResult:
-        return self.respond(question, k, lang, history)[0]
+        """The answer; a question asked before with the same context (k, language, the
+        conversation so far) on the version served now is answered from the cache
+        (``assistant.answer_cache``)."""
+        key = self.answers.key(
+            question, k=k or self.settings.top_k, lang=lang, history=tuple(history)
+        )
+        cached = self.answers.get(self._state_now().loaded.version, key)
+        if cached is None:
+            with self._compute:  # the same question may have been answered while waiting
+                cached = self.answers.get(self._state_now().loaded.version, key)
+                if cached is None:
+                    result = self.respond(question, k, lang, history)[0]
+                    self.answers.put(result.index_version, key, result.model_copy(deep=True))
+        if cached is not None:
+            result = cached.model_copy(deep=True)
+        metrics.answered(result.found, cached is not None)
+        return result
 
     def respond(
         self,
@@ -274,7 +303,9 @@ class Assistant:
         retriever = state.retriever
         texts = query.dense_texts
         focus = [query.focus] if query.focus != query.text else []
+        started = time.perf_counter()
         vectors = retriever.embedder.encode_queries(texts + focus)
+        metrics.EMBED_SECONDS.observe(time.perf_counter() - started)
         ranking = retriever.rank(query, max(k, EVIDENCE_PASSAGES), vectors[: len(texts)])
         hits = ranking.hits
         dense_focus = ranking.best_dense
@@ -339,7 +370,8 @@ class Assistant:
         state = self._state_now()
         k = k or self.settings.top_k
         query = self.analyse(q, state)
-        hits: list[Hit] = state.retriever.search(query, k)
+        with self._compute:
+            hits: list[Hit] = state.retriever.search(query, k)
         return [self._citation(n, h.index, h.score, state, query) for n, h in enumerate(hits, 1)]
 
     def analyse(self, question: str, state: _State | None = None) -> Query:

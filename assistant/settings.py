@@ -97,6 +97,17 @@ class Settings(BaseSettings):
     index_poll_s: float = Field(
         2.0, gt=0, description="How often the server looks for a new index."
     )
+    workers: int = Field(
+        0, ge=0, le=64, description="Server worker processes; 0 = one per CPU core."
+    )
+    forwarded_allow_ips: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses of trusted reverse proxies, comma-separated; their "
+        "X-Forwarded-For and X-Forwarded-Proto are believed. Empty = none.",
+    )
+    answer_cache_size: int = Field(
+        1024, ge=0, description="Answers kept per worker for repeated questions; 0 = none."
+    )
 
     # Feedback and the accessibility statement
     feedback_db: Path = Field(
@@ -132,7 +143,7 @@ class Settings(BaseSettings):
             )
         return token
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "forwarded_allow_ips", mode="before")
     @classmethod
     def _hosts_from_text(cls, value: object) -> object:
         """ "planer.example.no,localhost" or a JSON list."""

@@ -19,6 +19,8 @@ class Reason(StrEnum):
     TIMEOUT = "timeout"
     UNSUPPORTED = "unsupported"
     UNREADABLE = "unreadable"
+    NOT_FOUND = "not_found"
+    HIDDEN = "hidden"
 
 
 MESSAGES_NB: dict[Reason, str] = {
@@ -35,6 +37,8 @@ MESSAGES_NB: dict[Reason, str] = {
     Reason.TIMEOUT: "Det tok for lang tid å lese inn filen, og innlesingen ble stoppet. Del dokumentet opp i mindre filer og prøv igjen.",
     Reason.UNSUPPORTED: "Filtypen støttes ikke. Bruk PDF, TXT eller Markdown (.md).",
     Reason.UNREADABLE: "Filen kunne ikke leses. Sjekk at den ikke er skadet, og prøv igjen.",
+    Reason.NOT_FOUND: "Filen eller mappen finnes ikke. Sjekk navnet og stien.",
+    Reason.HIDDEN: "Skjulte filer (navn som begynner med punktum) leses ikke inn.",
 }
 
 

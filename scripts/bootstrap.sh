@@ -22,12 +22,24 @@ stamp=".venv/.installed-$profile"
 want="$(cat requirements.txt "$req" pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> Installing dependencies from $req (CPU PyTorch first; this takes a few minutes the first time)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  # torch is pinned and installed first so pip never pulls a multi-GB CUDA build.
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$(grep -E '^torch==' requirements.txt)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+  pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
+  "${pip[@]}" --upgrade pip
+  # torch is pinned and installed first, as a CPU build, so pip never pulls the multi-GB CUDA
+  # build that PyPI serves for Linux: a local CPU wheel when pip's find-links has one, else
+  # PyTorch's CPU wheel index (Linux) or PyPI (macOS and Windows, where it is the CPU build).
+  torch_pin="$(grep -E '^torch==' requirements.txt)"
+  if "${pip[@]}" --no-index --no-deps "$torch_pin" 2>/dev/null; then
+    echo "==> PyTorch: the local CPU wheel ($torch_pin)"
+  elif [ "$(uname -s)" = Linux ]; then
+    echo "==> PyTorch: the CPU build from https://download.pytorch.org/whl/cpu ($torch_pin)"
+    "${pip[@]}" --no-deps --index-url https://download.pytorch.org/whl/cpu "$torch_pin"
+  else
+    "${pip[@]}" --no-deps "$torch_pin"
+  fi
+  "${pip[@]}" -r "$req"  # torch's own dependencies come from PyPI here
   echo "==> Installing Planassistenten itself (editable)"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+  # setuptools says, as information, that an editable install puts the work tree on the path.
+  PYTHONWARNINGS="ignore:Editable installation" "${pip[@]}" --no-deps -e .
   echo "$want" > "$stamp"
 else
   echo "==> Dependencies are already installed ($req)"

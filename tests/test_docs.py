@@ -32,3 +32,14 @@ def test_ci_runs_the_readme_test_command():
     assert "scripts/test.sh" in (ROOT / ".ci" / "run").read_text("utf-8")
     for script in ("scripts/test.sh", "scripts/run.sh", "scripts/bootstrap.sh", ".ci/run"):
         assert (ROOT / script).stat().st_mode & 0o111, f"{script} is not executable"
+
+
+def test_the_image_is_built_without_local_state_and_converts_the_model():
+    ignored = set((ROOT / ".dockerignore").read_text("utf-8").split())
+    assert {".git", ".venv", "data/index", "data/models", "data/uploads"} <= ignored
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    build, run = dockerfile.split("\nUSER ")
+    assert "python -m index.model_setup" in build  # converted at build time, not at run time
+    assert "download.pytorch.org/whl/cpu" in build
+    assert "PLAN_WORKERS=" in dockerfile and "uid 10001" in dockerfile
+    assert '"planassistent", "serve"' in run

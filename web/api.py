@@ -24,8 +24,8 @@ from assistant.models import (
     SearchResult,
     Status,
 )
+from web import ratelimit
 from web.csv_export import csv_response
-from web.security import RateLimiter
 
 router = APIRouter()
 # What to do about a bad field in POST /api/feedback (web/feedback.py).
@@ -68,17 +68,13 @@ def validation_message(exc: RequestValidationError) -> str:
     return "Forespørselen er ugyldig. Sjekk feltene og prøv igjen."
 
 
-def client_key(request: Request) -> str:
-    return request.client.host if request.client else "ukjent"
-
-
 def rate_limit(
     request: Request,
-    limiter: RateLimiter | None = None,
+    scope: str = ratelimit.QUESTIONS,
     message: str = "Du har stilt mange spørsmål på kort tid. Vent litt og prøv igjen.",
 ) -> None:
     """429 with Retry-After when this client is over the limit (default: the question limit)."""
-    wait = (limiter or request.app.state.limiter).check(client_key(request))
+    wait = ratelimit.hit(request, scope)
     if wait:
         raise HTTPException(429, message, headers={"Retry-After": str(wait)})
 

@@ -8,14 +8,15 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant.service import Assistant
 from assistant.settings import Settings, get_settings
-from web import admin, api, api_docs, errors, feedback, pages
+from web import admin, api, api_docs, errors, feedback, metrics, pages, ratelimit
 from web.i18n import COOKIE, LANGUAGES, Translator, pick_language
 from web.markup import answer_segments, marked_segments
-from web.security import BodySizeLimit, HostCheck, RateLimiter, SecurityHeaders
-from web.uploads import FailedTokenAttempts, body_limits
+from web.security import BodySizeLimit, HostCheck, SecurityHeaders
+from web.uploads import body_limits
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
@@ -35,8 +36,7 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
     )
     app.state.settings = settings
     app.state.assistant = assistant
-    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
-    app.state.token_attempts = FailedTokenAttempts()
+    ratelimit.install(app, settings.rate_limit_per_minute)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(
         marked_segments=marked_segments, answer_segments=answer_segments, languages=LANGUAGES
@@ -58,6 +58,10 @@ def create_app(settings: Settings | None = None, assistant: Assistant | None = N
         if request.query_params.get("lang") in LANGUAGES:
             response.set_cookie(COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
         return response
+
+    metrics.install(app)
+    if settings.forwarded_allow_ips:  # the client is the address a trusted proxy forwarded
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.mount(

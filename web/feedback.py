@@ -34,11 +34,11 @@ from starlette.datastructures import FormData
 
 from assistant.feedback import COMMENT_MAX, FeedbackStore
 from assistant.service import IndexUnavailable, passage_url
+from web import ratelimit
 from web.admin import check_staff_form, render_with_csrf, with_refusal_headers
-from web.api import client_key, rate_limit
+from web.api import rate_limit
 from web.csv_export import csv_response
 from web.pages import chat_page, error_page, render
-from web.security import RateLimiter
 from web.uploads import UploadRejected, check_token_attempt
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,8 @@ class FeedbackSummary(BaseModel):
 
 # -- wiring -----------------------------------------------------------------------------------
 def install(app: FastAPI) -> None:
-    """The store and rate limit on ``app.state``; the comment limit for the templates."""
-    settings = app.state.settings
-    app.state.feedback = FeedbackStore(settings.feedback_db)
-    app.state.feedback_limiter = RateLimiter(settings.rate_limit_per_minute)
+    """The store on ``app.state``; the comment limit for the templates."""
+    app.state.feedback = FeedbackStore(app.state.settings.feedback_db)
     app.state.templates.env.globals["comment_max"] = COMMENT_MAX
 
 
@@ -173,7 +171,7 @@ def post_feedback(body: FeedbackIn, request: Request) -> FeedbackCreated:
     Lagrer tid, spørsmål, svaret (ja/nei), kommentar, kildene, indeksversjon og språk — aldri
     IP-adresse eller informasjonskapsler. Fødselsnummer, telefonnummer, e-postadresser og lange
     tallrekker blir maskert før lagring."""
-    rate_limit(request, request.app.state.feedback_limiter, LIMIT_MESSAGE)
+    rate_limit(request, ratelimit.FEEDBACK, LIMIT_MESSAGE)
     if not body.question.strip():
         raise HTTPException(422, "Skriv et spørsmål (minst ett tegn).")
     row_id = _save(request, body)
@@ -295,7 +293,7 @@ async def _checked_form(request: Request) -> FormData | Response:
 
 
 def _over_limit(request: Request) -> bool:
-    return request.app.state.feedback_limiter.check(client_key(request)) > 0
+    return ratelimit.hit(request, ratelimit.FEEDBACK) > 0
 
 
 @router.post("/tilbakemelding", include_in_schema=False)

@@ -25,7 +25,8 @@ from assistant.messages import message
 from assistant.service import passage_url
 from ingest.organisations import register
 from ingest.splitter import split_sentences
-from web.api import client_key, initiative_out
+from web import ratelimit
+from web.api import initiative_out
 from web.markup import description_blocks
 from web.security import self_path
 
@@ -91,7 +92,7 @@ def _answer_context(request: Request, q: str | None, history: list[Turn]):
     error = _question_error(request, q)
     if error:
         return q, None, error, 422
-    wait = request.app.state.limiter.check(client_key(request))
+    wait = ratelimit.hit(request, ratelimit.QUESTIONS)
     if wait:
         return q, None, request.state.t("error_rate_limited"), 429
     assistant = request.app.state.assistant

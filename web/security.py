@@ -1,17 +1,14 @@
-"""Security headers on every response, relative redirects only, a host check, a limit on every
-request body, and a small per-client rate limit."""
+"""Security headers on every response, relative redirects only, a host check and a limit on every
+request body (all pure ASGI middleware)."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request
 from starlette._utils import parse_host_header
-from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -44,41 +41,33 @@ def relative_location(location: str) -> str:
     return self_path(parts.path, safe="%") + query + fragment
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request, call_next):
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if "location" in response.headers:
-            response.headers["location"] = relative_location(response.headers["location"])
-        if request.url.path.startswith("/dokumenter/") and request.url.path.endswith("/fil"):
-            # The original PDF is shown by the browser's own viewer.
-            response.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'"
-        return response
+class SecurityHeaders:
+    """The security headers on every response, relative redirects, and the original PDF shown
+    by the browser's own viewer. Pure ASGI: the headers are set on the response's start
+    message, so the body streams through untouched."""
 
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
-class RateLimiter:
-    """Sliding one-minute window per client key. Keeps only timestamps, no questions."""
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        original_file = path.startswith("/dokumenter/") and path.endswith("/fil")
 
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                if "location" in headers:
+                    headers["location"] = relative_location(headers["location"])
+                if original_file:
+                    headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'"
+            await send(message)
 
-    def check(self, key: str) -> int:
-        """0 when allowed, otherwise the seconds to wait (for Retry-After)."""
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and now - hits[0] >= 60:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                return max(1, int(60 - (now - hits[0])) + 1)
-            hits.append(now)
-            if len(self._hits) > 10_000:  # forget idle clients
-                for k in [k for k, v in self._hits.items() if not v or now - v[-1] >= 60]:
-                    del self._hits[k]
-            return 0
+        await self.app(scope, receive, with_headers)
 
 
 class HostCheck:

@@ -7,11 +7,8 @@ import hmac
 import logging
 import re
 import secrets
-import threading
-import time
 import unicodedata
 import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +19,12 @@ from assistant.settings import Settings
 from index.store import IndexStore, WriterBusy
 from ingest.errors import IngestError, Reason
 from ingest.file_checks import sniff
-from web.api import client_key
+from web import ratelimit
 
 log = logging.getLogger(__name__)
 
 UPLOAD_PATHS = ("/api/documents", "/admin")
 MULTIPART_OVERHEAD = 64 * 1024  # form fields and part headers around the file
-TOKEN_FAILURES_ALLOWED = 5  # failed token attempts per client in ten minutes
 STATUS_FOR = {
     Reason.UNSUPPORTED: 415,
     Reason.NOT_PDF: 415,
@@ -78,38 +74,9 @@ def check_token(settings: Settings, given: str | None, what: str = "Opplasting")
         )
 
 
-class FailedTokenAttempts:
-    """Failed token attempts per client over a sliding window; timestamps only."""
-
-    def __init__(self, allowed: int = TOKEN_FAILURES_ALLOWED, window_s: float = 600.0) -> None:
-        self.allowed = allowed
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, key: str) -> int:
-        """0 when the client may try a token, otherwise the seconds until it may."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._failures.get(key)
-            while failures and now - failures[0] >= self.window_s:
-                failures.popleft()
-            if not failures or len(failures) < self.allowed:
-                return 0
-            return max(1, int(self.window_s - (now - failures[0])) + 1)
-
-    def fail(self, key: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            self._failures.setdefault(key, deque()).append(now)
-            if len(self._failures) > 10_000:  # forget idle clients
-                for k in [k for k, v in self._failures.items() if now - v[-1] >= self.window_s]:
-                    del self._failures[k]
-
-
 def refuse_if_blocked(request) -> None:
     """429 while the client has failed too many token attempts (before anything is read)."""
-    wait = request.app.state.token_attempts.wait(client_key(request))
+    wait = ratelimit.blocked(request, ratelimit.TOKEN_FAILURES)
     if wait:
         minutes = -(-wait // 60)
         raise UploadRejected(
@@ -129,7 +96,7 @@ def check_token_attempt(request, given: str | None, what: str = "Opplasting") ->
         check_token(request.app.state.settings, given, what)
     except UploadRejected as exc:
         if exc.status == 401:
-            request.app.state.token_attempts.fail(client_key(request))
+            ratelimit.hit(request, ratelimit.TOKEN_FAILURES)
         raise
 
 

@@ -34,3 +34,33 @@ def test_accepted_types_and_size_limit(tmp_path):
     with pytest.raises(IngestError) as err:
         sniff(pdf, 10)
     assert err.value.reason == Reason.TOO_LARGE
+
+
+def test_plan_files_in_a_folder_and_what_is_skipped_with_why(tmp_path):
+    from ingest.file_checks import find_plan_files
+
+    folder = tmp_path / "planer"
+    (folder / "del").mkdir(parents=True)
+    for name in (
+        "plan.pdf",
+        "del/notat.MD",
+        "tekst.txt",
+        "bilde.png",
+        "del/referat.docx",
+        ".skjult.md",
+    ):
+        (folder / name).write_bytes(b"x")
+    named = tmp_path / "eget-navn.rtf"  # named on its own: read whatever its type
+    named.write_bytes(b"x")
+    found = find_plan_files([folder, named, tmp_path / "borte.pdf"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found.files] == [
+        "planer/del/notat.MD",
+        "planer/plan.pdf",
+        "planer/tekst.txt",
+        "eget-navn.rtf",
+    ]
+    skipped = {p.name: reason for p, reason in found.skipped}
+    assert set(skipped) == {"bilde.png", "referat.docx", ".skjult.md"}
+    assert "Filtypen støttes ikke" in skipped["bilde.png"]
+    assert "Skjulte filer" in skipped[".skjult.md"]
+    assert found.missing == [tmp_path / "borte.pdf"]

@@ -69,7 +69,10 @@ def running_server(app) -> Iterator[str]:
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
+    # No proxy headers from uvicorn, as `planassistent serve`: the app applies
+    # PLAN_FORWARDED_ALLOW_IPS itself.
+    config = uvicorn.Config(app, port=port, log_level="warning", proxy_headers=False)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

@@ -33,6 +33,36 @@ def test_self_path_and_location_are_relative():
     assert relative_location("/dokumenter/plan%20%C3%B8") == "/dokumenter/plan%20%C3%B8"
 
 
+def test_every_response_carries_the_security_headers(client):
+    from web.security import HEADERS
+
+    responses = [
+        client.get("/"),
+        client.post("/api/ask", json={"question": "bolig"}),
+        client.post("/api/ask", json={"question": ""}),  # 422
+        client.get("/ingen-side"),  # 404
+        client.get("/static/site.css"),
+        client.get("/metrics"),
+        client.get("/tiltak/", follow_redirects=False),  # a redirect
+    ]
+    for r in responses:
+        assert {name: r.headers.get(name) for name in HEADERS} == HEADERS, r.url
+
+
+def test_the_original_file_streams_whole_under_its_own_policy(client):
+    from web.security import HEADERS
+
+    r = client.get("/dokumenter/regional-plan-inkluderende-innlandet/fil")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content == (ROOT / "data/plans/regional-plan-inkluderende-innlandet.pdf").read_bytes()
+    assert r.headers["content-security-policy"] == "default-src 'none'; object-src 'self'"
+    assert all(
+        r.headers[name] == value
+        for name, value in HEADERS.items()
+        if name != "Content-Security-Policy"
+    )
+
+
 def test_redirects_do_not_echo_the_host_header(client):
     r = client.get("/tiltak/", headers={"host": "evil.example"}, follow_redirects=False)
     assert r.status_code in (301, 302, 307, 308)
