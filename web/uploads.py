@@ -13,12 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.pipeline import SUPPORTED_SUFFIXES, build_index, file_sha256
+from assistant.pipeline import build_index
 from assistant.service import Assistant
 from assistant.settings import Settings
+from index.checksum import file_sha256
 from index.store import IndexStore, WriterBusy
 from ingest.errors import IngestError, Reason
-from ingest.file_checks import sniff
+from ingest.file_checks import SUPPORTED_SUFFIXES, sniff
 from web import ratelimit
 
 log = logging.getLogger(__name__)
