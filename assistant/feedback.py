@@ -13,7 +13,9 @@ and daily.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -103,8 +105,26 @@ class FeedbackStore:
             yield conn
 
     @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
-        conn.execute("PRAGMA journal_mode = WAL")
+    def _use_wal(conn: sqlite3.Connection) -> None:
+        """Switch the database to WAL mode (once per database). Switching needs the database to
+        itself, and SQLite may then answer "locked" at once instead of waiting (to avoid a
+        deadlock, without calling the busy handler), e.g. when several workers open a new
+        database together: try again until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                    return
+                conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01 + random.random() * 0.04)
+
+    @classmethod
+    def _migrate(cls, conn: sqlite3.Connection) -> None:
+        cls._use_wal(conn)
         if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
             return
         conn.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait, then skip
