@@ -215,7 +215,7 @@ def chat(
     as_json: Annotated[
         bool, typer.Option("--json", help="Ett JSON-objekt per linje (som POST /api/ask).")
     ] = False,
-    k: Annotated[int, typer.Option("-k", "--k", min=1, max=20, help="Antall kilder.")] = 5,
+    k: Annotated[int, typer.Option("-k", "--k", help="Antall kilder (1–20).")] = 5,
     lang: Annotated[
         str | None,
         typer.Option(
@@ -228,6 +228,8 @@ def chat(
     den ikke er en terminal."""
     from assistant.conversation import MAX_TURNS, Turn
 
+    if not 1 <= k <= 20:
+        raise _fail(f"-k må være et heltall fra 1 til 20 (fikk {k}).", 2)
     if lang not in (None, "nb", "nn"):
         raise _fail("--lang må være nb (bokmål) eller nn (nynorsk).", 2)
     assistant = None  # loaded at the first good question: bad input never waits for the model

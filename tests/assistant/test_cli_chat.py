@@ -59,3 +59,5 @@ def test_bad_lines_get_norwegian_messages_before_the_model_is_loaded(tmp_path):
     ]
     wrong = chat("Hva er K4?\n", "--lang", "se", PLAN_INDEX_DIR=str(tmp_path))
     assert wrong.returncode == 2 and "--lang må være nb (bokmål) eller nn (nynorsk)" in wrong.stderr
+    many = chat("Hva er K4?\n", "-k", "0", PLAN_INDEX_DIR=str(tmp_path))
+    assert many.returncode == 2 and "-k må være et heltall fra 1 til 20 (fikk 0)" in many.stderr
