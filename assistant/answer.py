@@ -22,11 +22,13 @@ from assistant.query import Query, Term
 from index.lexical import LexicalIndex
 from index.norwegian import normalise, split_compound, stem
 from index.nynorsk import fold_word
-from ingest.splitter import split_sentences
+from index.passage_text import answer_sentences
 
 REFUSAL = message("refusal")
 MAX_SENTENCE_CHARS = 400
 MIN_WORDS = 5
+MAX_HEADING_CHARS = 80  # a line this short, without a full stop, is a heading
+MAX_HEADING_WORDS = 10
 FOLLOWING_SHARE = 0.35  # later sentences need this share of the first one's coverage
 
 _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
@@ -45,7 +47,8 @@ class Source:
     n: int
     text: str
     rank: int
-    # Cosine similarity of each sentence (split_sentences order) to the question, if known.
+    # Cosine similarity of each vector sentence (``index.passage_text.vector_sentences`` order)
+    # to the question, if known.
     similarities: list[float] | None = None
 
 
@@ -98,30 +101,65 @@ def _fits_type(query: Query, sentence: str) -> bool:
     return query.answer_type is not None and has_answer_of_type(query.answer_type, sentence)
 
 
+def heading_line(line: str) -> bool:
+    """Is this line of a passage a short heading (a line of its own without a full stop)?"""
+    text = " ".join(line.split())
+    return (
+        0 < len(text) <= MAX_HEADING_CHARS
+        and len(text.split()) <= MAX_HEADING_WORDS
+        and _STARTS.match(text) is not None
+        and not _ENDS.search(text)
+        and ":" not in text
+        and not _NOT_PROSE.search(text)
+    )
+
+
+def _readable(pieces: list[str]) -> list[tuple[str, str]]:
+    """The sentences to consider of one vector sentence's lines (``answer_sentences``): each
+    sentence with the heading line above it as a lead ("Toleranse for feil: Utformingen skal
+    …") when its other lines are headings; else the lines read as one sentence, as the PDF
+    runs them (a sentence broken by a figure label, a lead-in ending in a colon). Each as
+    (text, the sentence without its lead)."""
+    texts = [" ".join(p.split()) for p in pieces]
+    if len(texts) > 1 and all(heading_line(t) or is_prose_sentence(t) for t in texts):
+        out, lead = [], ""
+        for text in texts:
+            if heading_line(text):
+                lead = text
+                continue
+            out.append((f"{lead}: {text}" if lead else text, text))
+            lead = ""
+        return out
+    sentence = without_run_in_heading(" ".join(texts))
+    return [(sentence, sentence)]
+
+
 def _candidates(query: Query, sources: list[Source], lexical: LexicalIndex) -> list[_Candidate]:
     seen: set[str] = set()
     out: list[_Candidate] = []
     for src in sources:
-        for pos, sentence in enumerate(split_sentences(src.text)):
-            text = without_run_in_heading(" ".join(sentence.split()))
-            key = normalise(text)
-            if key in seen or not is_prose_sentence(text):
+        groups: dict[int, list[str]] = {}
+        for piece, owner in answer_sentences(src.text):
+            groups.setdefault(owner, []).append(piece)
+        sims = src.similarities or []
+        for pos, pieces in groups.items():
+            for text, sentence in _readable(pieces):
+                key = normalise(sentence)  # the same sentence under another heading is the same
+                if key in seen or not is_prose_sentence(text):
+                    seen.add(key)
+                    continue
                 seen.add(key)
-                continue
-            seen.add(key)
-            cov = coverage(query.terms, set(lexical.query_terms(text)))
-            sims = src.similarities or []
-            out.append(
-                _Candidate(
-                    text,
-                    src.n,
-                    src.rank,
-                    pos,
-                    cov,
-                    _fits_type(query, text),
-                    sims[pos] if pos < len(sims) else 0.0,
+                out.append(
+                    _Candidate(
+                        text,
+                        src.n,
+                        src.rank,
+                        pos,
+                        coverage(query.terms, set(lexical.query_terms(text))),
+                        _fits_type(query, text),
+                        sims[pos] if pos < len(sims) else 0.0,
+                    )
                 )
-            )
     return out
 
 

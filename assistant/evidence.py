@@ -10,7 +10,9 @@ Five signals, all from the question analysed once (``Query``) and the passages r
 - ``unknown``: the rarity-weighted share of those words the index does not know at all
   ("byggetillatelse", "svømmehallen");
 - ``typed_missing``: 1 when a "Hvor mye koster …?"/"Når …?"/"Hvor mange …?" question finds no
-  sentence with an amount, a date or a count next to its words.
+  sentence with an amount, a date or a count next to the words of the clause that asks for it
+  (read with the sentence before it and its section heading: "Dette fornyes hvert år" answers
+  how often the programme it follows is revised).
 
 They are combined by a logistic model fitted on the public question sets (answerable against
 unanswerable plan questions, NorQuAD questions asked against their own articles and, as
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).parent / "data" / "refusal_model.json"
 EVIDENCE_PASSAGES = 3  # the top passages whose words and sentences count as evidence
-TYPED_COVERAGE = 0.5  # share of the question's words a sentence with the wanted value needs
+TYPED_COVERAGE = 0.5  # share of the asking clause's words a sentence with the value needs
 
 
 def is_covered(term: Term, passage_terms: set[str]) -> bool:
@@ -97,7 +99,7 @@ class Evidence:
             typed_missing = float(
                 not any(
                     has_answer_of_type(query.answer_type, text)
-                    and coverage(focus, terms) >= TYPED_COVERAGE
+                    and coverage(query.typed_terms, terms) >= TYPED_COVERAGE
                     for text, terms in sentences
                 )
             )

@@ -29,7 +29,7 @@ from index.passage_text import embedding_text, lexical_text, sentence_texts
 from index.store import IndexError_, IndexStore, LoadedIndex
 from ingest.errors import IngestError, Reason
 from ingest.file_checks import SUPPORTED_SUFFIXES, find_plan_files
-from ingest.models import Document, Initiative, Passage
+from ingest.models import PARSER_VERSION, Document, Initiative, Passage
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,12 @@ def build_index(
                 sha = file_sha256(path) if path.is_file() else ""
             except OSError:
                 sha = ""
-            if sha and sha in prev_by_sha and prev_by_sha[sha][0]["file_name"] == display:
+            previous_meta = prev_by_sha[sha][0] if sha in prev_by_sha else {}
+            if (
+                sha
+                and previous_meta.get("file_name") == display
+                and previous_meta.get("parser_version", 0) == PARSER_VERSION
+            ):
                 meta, passages, inis = prev_by_sha[sha]
                 docs_by_id[meta["document_id"]] = (meta, passages, inis)
                 report.reused_documents.append(meta["document_id"])

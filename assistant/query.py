@@ -14,7 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from assistant.answer_types import DEFINITION, answer_type
+from assistant.answer_types import DEFINITION, typed_clause
 from assistant.definitions import defined_term
 from assistant.glossary import Glossary
 from index.lexical import LexicalIndex
@@ -55,12 +55,19 @@ class Query:
     defined: list[str] | None = None  # stems of the term a "Hva er X?" question asks about
     focus: str = ""  # the question sentence(s) as asked, without the story around them
     focus_stems: frozenset[str] = frozenset()  # stems of the focus's content words
+    typed_stems: frozenset[str] = frozenset()  # stems of the clause that sets the answer type
 
     @property
     def focus_terms(self) -> list[Term]:
         """The terms of the question sentence ("Jeg er 45 og vurderer å bytte yrke. Hvor får
         jeg hjelp?" → the terms of "Hvor får jeg hjelp?"); all terms for a one-sentence question."""
         return [t for t in self.terms if t.stem in self.focus_stems] or self.terms
+
+    @property
+    def typed_terms(self) -> list[Term]:
+        """The terms of the clause that asks for an amount, a period or a count ("…, og når er
+        søknadsrunden?" → søknadsrunde); the focus terms when that clause has none."""
+        return [t for t in self.terms if t.stem in self.typed_stems] or self.focus_terms
 
     @property
     def stems(self) -> list[str]:
@@ -179,6 +186,7 @@ def analyse(
 
     defined = defined_term(searched)
     focus = question_sentences(asked)
+    kind, clause = typed_clause(searched)
     focus_stems = frozenset(stem(w) for w in content_words(rewrite(focus)[0], fold))
     return Query(
         text=asked,
@@ -189,8 +197,9 @@ def analyse(
         bm25_weights=weights,
         expansions=expansions,
         corrections=corrections,
-        answer_type=DEFINITION if defined else answer_type(searched),
+        answer_type=DEFINITION if defined else kind,
         defined=defined,
         focus=focus,
         focus_stems=focus_stems,
+        typed_stems=frozenset(stem(w) for w in content_words(clause, fold)),
     )

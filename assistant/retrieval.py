@@ -1,4 +1,10 @@
-"""Hybrid retrieval: a dense ranking (FAISS) and a BM25 ranking fused by reciprocal rank fusion.
+"""Hybrid retrieval: a dense ranking (FAISS) and a BM25 ranking, fused by their scores.
+
+Fusion (``PLAN_FUSION``) is relative score fusion by default: over the candidates of both
+rankings each ranking's scores are scaled to 0–1 and mixed, ``PLAN_DENSE_SHARE`` (0.6) of the
+dense. Measured on every public set in one run against reciprocal rank fusion (k 10, equal
+weights; ``PLAN_FUSION=rrf``), MRR@10: dev2 0.765 → 0.797, norquad-dev 0.967 → 0.970, dev 0.868
+→ 0.864; every share from 0.5 to 0.7 does better than rank fusion on dev2 and norquad-dev.
 
 One named rule refines the dense side, and ``PLAN_RULES_OFF`` can switch it off so that
 ``bench/quality.py`` shows what it is worth on every question set:
@@ -104,6 +110,21 @@ def fuse(
     return fused
 
 
+def relative_fusion(dense: np.ndarray, bm25: np.ndarray, dense_share: float) -> np.ndarray:
+    """Relative score fusion: each ranking's scores scaled to 0–1 over the candidates (min-max),
+    then mixed, ``dense_share`` of the dense and the rest of BM25. Unlike rank fusion it keeps
+    how far apart the scores are: a passage far closer in meaning than the rest is not pulled
+    down by a middling BM25 rank."""
+
+    def scaled(v: np.ndarray) -> np.ndarray:
+        lo, hi = (float(v.min()), float(v.max())) if v.size else (0.0, 0.0)
+        return (v - lo) / (hi - lo) if hi > lo else np.zeros_like(v)
+
+    dense = np.asarray(dense, dtype=np.float64)
+    bm25 = np.asarray(bm25, dtype=np.float64)
+    return dense_share * scaled(dense) + (1 - dense_share) * scaled(bm25)
+
+
 def rules_off(setting: str) -> frozenset[str]:
     """The rules ``PLAN_RULES_OFF`` names (retrieval rules here, analysis rules in
     ``assistant.query``)."""
@@ -184,14 +205,27 @@ class Retriever:
         bm25_scores = self.lexical_scores(query)
         d_ranks = dense_scores.ranks(s.candidates)
         b_ranks = bm25_scores.ranks(s.candidates, positive_only=True)
-        fused = fuse(
-            d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
-        )
+        candidates = list(dict.fromkeys([*d_ranks, *b_ranks]))
+        dense = dense_scores.of(candidates, lambda ids: self.dense_scores(query, qvecs, ids))
+        bm25 = bm25_scores.of(candidates, lambda ids: self.lexical_scores(query, ids))
+        if s.fusion == "rrf":
+            fused = fuse(
+                d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
+            )
+        else:
+            mixed = relative_fusion(np.array(dense), np.array(bm25), s.dense_share)
+            fused = dict(zip(candidates, mixed.tolist(), strict=True))
+        position = {i: j for j, i in enumerate(candidates)}
         order = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
-        dense = dense_scores.of(order, lambda ids: self.dense_scores(query, qvecs, ids))
-        bm25 = bm25_scores.of(order, lambda ids: self.lexical_scores(query, ids))
         hits = [
-            Hit(i, fused[i], d, b, d_ranks.get(i, 0), b_ranks.get(i, 0))
-            for i, d, b in zip(order, dense, bm25, strict=True)
+            Hit(
+                i,
+                fused[i],
+                dense[position[i]],
+                bm25[position[i]],
+                d_ranks.get(i, 0),
+                b_ranks.get(i, 0),
+            )
+            for i in order
         ]
         return Ranking(hits, dense_scores.max())

@@ -355,7 +355,7 @@ class Assistant:
         lexical = state.loaded.lexical
         top = [state.loaded.passages[h.index] for h in hits[:EVIDENCE_PASSAGES]]
         sentences = [
-            (text, set(lexical.query_terms(text))) for p in top for text in split_sentences(p.text)
+            (text, terms) for p in top for text, terms in _sentences_in_context(p, lexical)
         ]
         return Evidence.gather(
             query,
@@ -525,6 +525,18 @@ def passage_url(p: Passage) -> str:
     """The passage in the document reader, highlighted."""
     doc = quote(p.document_id, safe="")
     return f"/dokumenter/{doc}?passasje={p.passage_id}#passasje-{p.passage_id}"
+
+
+def _sentences_in_context(passage: Passage, lexical) -> list[tuple[str, set[str]]]:
+    """The passage's sentences, each with the terms of its context: the section heading, the
+    sentence before it and itself ("Handlingsprogrammet … Dette fornyes hvert år …": the
+    second sentence answers "Hvor ofte blir handlingsprogrammet revidert?")."""
+    heading = set(lexical.query_terms(passage.section))
+    texts = split_sentences(passage.text)
+    terms = [set(lexical.query_terms(t)) for t in texts]
+    return [
+        (text, heading | (terms[i - 1] if i else set()) | terms[i]) for i, text in enumerate(texts)
+    ]
 
 
 def _lexical(passage: Passage) -> str:

@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
     candidates: int = Field(100, ge=5, description="Candidates taken from each retriever.")
+    fusion: Literal["relative", "rrf"] = Field(
+        "relative",
+        description="How the dense and BM25 rankings are fused: relative = each ranking's scores "
+        "scaled to 0–1 over the candidates and mixed (dense_share); rrf = reciprocal rank fusion.",
+    )
+    dense_share: float = Field(
+        0.6, ge=0, le=1, description="Share of the dense scores in relative fusion."
+    )
     rrf_k: int = Field(10, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0, description="Weight of the dense ranking in fusion.")
     bm25_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in fusion.")

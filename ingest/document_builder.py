@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ingest.cleaning import LineJoiner, remove_running_lines, remove_table_of_contents
 from ingest.headings import find_blocks, initiative_id
-from ingest.models import Block, Document, Page, Passage, RawDocument
+from ingest.models import PARSER_VERSION, Block, Document, Page, Passage, RawDocument
 from ingest.splitter import pack
 
 SECTION_SEPARATOR = " › "
@@ -119,5 +119,6 @@ def build_document(
         pages=[page_texts.get(p.number, "") for p in pages],
         passages=passages,
         warnings=list(raw.warnings),
+        parser_version=PARSER_VERSION,
     )
     return doc, blocks

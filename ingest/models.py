@@ -81,6 +81,11 @@ class Initiative:
         return cls(**data)
 
 
+# Version of the way documents are cut into passages; raised when a change to parsing or
+# splitting changes the passages (2: a line without a full stop ends with a newline).
+PARSER_VERSION = 2
+
+
 @dataclass
 class Document:
     """A whole ingested file. ``pages`` holds cleaned page text (headers/footers removed)."""
@@ -94,6 +99,9 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # How passages were cut (``PARSER_VERSION``): a document parsed by an older version is parsed
+    # again, not reused, when its file is ingested again.
+    parser_version: int = 0
 
     def meta(self) -> dict[str, Any]:
         """Everything but passages and initiatives (those are stored apart)."""
@@ -105,6 +113,7 @@ class Document:
             "media_type": self.media_type,
             "pages": self.pages,
             "warnings": self.warnings,
+            "parser_version": self.parser_version,
         }
 
 

@@ -9,6 +9,7 @@ the last separator that fits, or at the limit: no passage is ever longer than ``
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,6 +88,24 @@ def split_sentences(text: str) -> list[str]:
 class Piece:
     text: str
     start: int  # offset in the block text
+    line_end: bool = False  # a line of its own without a full stop (a heading, a list item)
+
+
+_TERMINAL = re.compile(r"[.!?…:;][»\"')\]]*$")
+
+
+def _join(units: list[Piece]) -> str:
+    """The units' text: a unit that was a line of its own without a full stop (a heading run
+    into the text below it in the PDF, "Toleranse for feil") ends with a newline, so answers
+    can tell it from the sentence after it; the rest are joined by spaces. Models and BM25 read
+    a newline as a space."""
+    if not units:
+        return ""
+    joints = [
+        "\n" if u.line_end and not nxt.text[:1].islower() else " "  # lower case: wrapped text
+        for u, nxt in itertools.pairwise(units)
+    ]
+    return "".join(u.text + j for u, j in zip(units, joints, strict=False)) + units[-1].text
 
 
 def _cut_long(sentence: str, fits: Callable[[str], bool], max_chars: int) -> list[str]:
@@ -152,12 +171,14 @@ def pack(
     units: list[Piece] = []
     cursor = 0
     for sentence in split_sentences(text):
-        for piece in _cut_long(sentence, fits, max_chars):
+        pieces = _cut_long(sentence, fits, max_chars)
+        for n, piece in enumerate(pieces, 1):
             # The piece is at the cursor, give or take the white space between sentences;
             # the search is bounded so that a piece not found costs no more than one found.
             pos = text.find(piece[:30], cursor, cursor + len(piece) + max_chars)
             pos = cursor if pos < 0 else pos
-            units.append(Piece(piece, pos))
+            line_end = n == len(pieces) and not _TERMINAL.search(piece)
+            units.append(Piece(piece, pos, line_end))
             cursor = pos + max(1, len(piece) - 5)
 
     passages: list[Piece] = []
@@ -169,18 +190,18 @@ def pack(
         while (
             j < len(units)
             and length + 1 + len(units[j].text) <= max_chars
-            and fits(" ".join(u.text for u in [*chosen, units[j]]))
+            and fits(_join([*chosen, units[j]]))
         ):
             chosen.append(units[j])
             length += 1 + len(units[j].text)
             j += 1
-        passages.append(Piece(" ".join(u.text for u in chosen), chosen[0].start))
+        passages.append(Piece(_join(chosen), chosen[0].start))
         if j >= len(units):
             break
         back = min(overlap, len(chosen) - 1)
         nxt = j - back
         # Overlap only when the repeated sentences leave room for new ones.
-        if back and not fits(" ".join(u.text for u in units[nxt : j + 1])):
+        if back and not fits(_join(units[nxt : j + 1])):
             nxt = j
         i = max(nxt, i + 1)
     return passages

@@ -109,3 +109,24 @@ def test_a_heading_run_into_a_sentence_is_dropped():
     assert without_run_in_heading(run_in) == "Å fullføre videregående er nøkkelen til jobb."
     plain = "Vi skal samarbeide med Østre Toten kommune om dette."
     assert without_run_in_heading(plain) == plain
+
+
+def test_a_heading_line_leads_the_sentence_below_it(lexical):
+    text = (
+        "Inkludering i arbeidslivet\nUtenforskap handler om at en person står utenfor samfunnet."
+        "\nArbeid for alle\nUtenforskap handler om at en person står utenfor samfunnet."
+    )
+    answer = compose(query(lexical, "Hva er utenforskap?"), [Source(1, text, 0)], lexical[0], 3)
+    # The heading gives the sentence its topic; the same sentence under two headings is said once.
+    assert sentences_of(answer) == [
+        "Inkludering i arbeidslivet: Utenforskap handler om at en person står utenfor samfunnet."
+    ]
+
+
+def test_a_sentence_broken_by_a_line_is_read_whole(lexical):
+    # A figure label inside a sentence: the lines are not sentences, so the PDF's run is kept.
+    text = "Utenforskap i arbeidslivet er et problem\nFigur 2\nsom fylket vil redusere."
+    answer = compose(query(lexical, "Hva er utenforskap?"), [Source(1, text, 0)], lexical[0], 3)
+    assert sentences_of(answer) == [
+        "Utenforskap i arbeidslivet er et problem Figur 2 som fylket vil redusere."
+    ]

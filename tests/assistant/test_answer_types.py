@@ -2,7 +2,14 @@ import time
 
 import pytest
 
-from assistant.answer_types import AMOUNT, COUNT, PERIOD, answer_type, has_answer_of_type
+from assistant.answer_types import (
+    AMOUNT,
+    COUNT,
+    PERIOD,
+    answer_type,
+    has_answer_of_type,
+    typed_clause,
+)
 
 
 @pytest.mark.parametrize(
@@ -17,10 +24,26 @@ from assistant.answer_types import AMOUNT, COUNT, PERIOD, answer_type, has_answe
         ("hvor ofte blir planen revidert?", PERIOD),
         ("hvor mange kommuner er det i innlandet?", COUNT),
         ("hva gjør fylket for eldre?", None),
+        # A clause after "og" or a verb of asking still asks.
+        ("kan kommunen søke midler, og når er søknadsfristen?", PERIOD),
+        ("jeg lurer på hvor mange som bor i innlandet", COUNT),
+        ("jeg er 70. når kommer planen?", PERIOD),
+        # Inside a yes/no question an interrogative asks for nothing.
+        ("følger fylket med på hvor mange småbarn som går i barnehage?", None),
+        ("er eldre tenkt på når kommunen snakker om fellesskap?", None),
     ],
 )
 def test_questions_get_their_answer_type(question, kind):
     assert answer_type(question) == kind
+
+
+def test_the_typed_clause_is_the_one_that_asks():
+    kind, clause = typed_clause("kan kommunen søke midler, og når er søknadsrunden?")
+    assert (kind, clause) == (PERIOD, "når er søknadsrunden")
+    # An apposition between commas does not end the clause.
+    kind, clause = typed_clause("når ble handlingsprogrammet, 2023-versjonen, vedtatt?")
+    assert clause == "når ble handlingsprogrammet, 2023-versjonen, vedtatt"
+    assert typed_clause("hva gjør fylket for eldre?") == (None, "")
 
 
 def test_texts_are_recognised_as_answers_of_a_type():
@@ -30,6 +53,11 @@ def test_texts_are_recognised_as_answers_of_a_type():
     assert has_answer_of_type(PERIOD, "Loven trådte i kraft 1. juli 2023.")
     assert not has_answer_of_type(PERIOD, "ungdom i aldersgruppen 16-19 år")
     assert has_answer_of_type(COUNT, "Innlandet har 46 kommuner")
+    assert has_answer_of_type(COUNT, "To konferanser om rasisme er gjennomført.")
+    assert has_answer_of_type(PERIOD, "Loven trådte i kraft sommeren 2023.")
+    assert has_answer_of_type(PERIOD, "Dialogmøter 28.3. og 4.4. i Lena")
+    assert has_answer_of_type(PERIOD, "Programmet fornyes hvert år.")
+    assert not has_answer_of_type(PERIOD, "Andelen økte med 2.5 prosent.")
     assert not has_answer_of_type(None, "46 kommuner")
 
 

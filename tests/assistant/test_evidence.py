@@ -58,3 +58,24 @@ def test_another_embedding_model_falls_back_to_the_question_words(caplog):
     fallback = refusal_model_for("some-other-model")
     assert fallback is LEXICAL_ONLY and "not some-other-model" in caplog.text
     assert fallback.score(Evidence(0, 0, 0.6, 0, 0)) > 0 > fallback.score(Evidence(1, 1, 0.4, 0, 0))
+
+
+def gather(lexical, question, sentences):
+    query = analyse(question, lexical, Glossary({}))
+    found = [(s, set(lexical.query_terms(s))) for s in sentences]
+    return Evidence.gather(query, 0.9, 0.9, [t for _s, t in found], found, lexical)
+
+
+def test_a_typed_question_wants_its_value_next_to_the_words_of_the_clause_that_asks(lexical):
+    dated = "Tilskudd til boliger i distriktene kan søkes innen 2025."
+    undated = "Fylket gir tilskudd til boliger i distriktene."
+    # "…, og når …?": the date must be next to the words of the clause that asks for it.
+    asked = "Gir fylket tilskudd til boliger, og når kan man søke?"
+    assert gather(lexical, asked, [dated]).typed_missing == 0
+    asked = "Gir fylket tilskudd til boliger, og når er fristen?"
+    assert gather(lexical, asked, [dated]).typed_missing == 1
+    assert gather(lexical, "Når kan man søke tilskudd til boliger?", [dated]).typed_missing == 0
+    assert gather(lexical, "Når kan man søke tilskudd til boliger?", [undated]).typed_missing == 1
+    # A yes/no question with "når" inside wants no date.
+    asked = "Er distriktene tenkt på når fylket gir tilskudd til boliger?"
+    assert gather(lexical, asked, [undated]).typed_missing == 0

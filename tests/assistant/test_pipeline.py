@@ -18,3 +18,19 @@ def test_a_missing_file_is_reported_as_missing(tmp_path):
     [skipped] = report.skipped
     assert skipped.path.name == "borte.pdf" and skipped.reason == Reason.NOT_FOUND
     assert "finnes ikke" in skipped.message
+
+
+def test_a_document_cut_by_an_older_parser_is_parsed_again(tmp_path, monkeypatch):
+    import assistant.pipeline as pipeline
+    from assistant.settings import Settings
+    from index.embedder import FakeEmbedder
+
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Boligplan\n\n## Mål\n\nKommunen bygger boliger.\n", "utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    pipeline.build_index(settings, [plan], embedder=FakeEmbedder())
+    again = pipeline.build_index(settings, [plan], embedder=FakeEmbedder())
+    assert again.reused_documents == ["plan"] and again.new_documents == []
+    monkeypatch.setattr(pipeline, "PARSER_VERSION", pipeline.PARSER_VERSION + 1)
+    newer = pipeline.build_index(settings, [plan], embedder=FakeEmbedder())
+    assert newer.reused_documents == [] and newer.new_documents == ["plan"]

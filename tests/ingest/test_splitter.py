@@ -75,3 +75,16 @@ def test_token_limit_also_holds_for_cut_pieces():
     passages = pack("ø" * 2000, count, max_tokens=100, max_chars=800)
     assert all(count(p.text) <= 100 for p in passages)
     assert "".join(p.text for p in passages) == "ø" * 2000
+
+
+def test_a_line_without_a_full_stop_keeps_its_line_end():
+    text = "Toleranse for feil\nUtformingen skal minimalisere farer.\nAndre ting\nog mer tekst her."
+    [passage] = pack(text, estimate_tokens, max_tokens=200, max_chars=800)
+    # A heading line ends with a newline; a line followed by lower case is wrapped text.
+    assert passage.text == (
+        "Toleranse for feil\nUtformingen skal minimalisere farer. Andre ting og mer tekst her."
+    )
+    assert split_sentences(passage.text)[:2] == [
+        "Toleranse for feil",
+        "Utformingen skal minimalisere farer.",
+    ]
