@@ -22,7 +22,7 @@ from assistant.query import Query, Term
 from index.lexical import LexicalIndex
 from index.norwegian import normalise, split_compound, stem
 from index.nynorsk import fold_word
-from index.passage_text import answer_sentences
+from index.passage_text import sentence_runs
 
 REFUSAL = message("refusal")
 MAX_SENTENCE_CHARS = 400
@@ -47,7 +47,7 @@ class Source:
     n: int
     text: str
     rank: int
-    # Cosine similarity of each vector sentence (``index.passage_text.vector_sentences`` order)
+    # Cosine similarity of each sentence and line (``index.passage_text.sentence_texts`` order)
     # to the question, if known.
     similarities: list[float] | None = None
 
@@ -114,36 +114,37 @@ def heading_line(line: str) -> bool:
     )
 
 
-def _readable(pieces: list[str]) -> list[tuple[str, str]]:
-    """The sentences to consider of one vector sentence's lines (``answer_sentences``): each
-    sentence with the heading line above it as a lead ("Toleranse for feil: Utformingen skal
-    …") when its other lines are headings; else the lines read as one sentence, as the PDF
-    runs them (a sentence broken by a figure label, a lead-in ending in a colon). Each as
-    (text, the sentence without its lead)."""
-    texts = [" ".join(p.split()) for p in pieces]
-    if len(texts) > 1 and all(heading_line(t) or is_prose_sentence(t) for t in texts):
+def _readable(pieces: list[tuple[str, float]]) -> list[tuple[str, str, float]]:
+    """The sentences to consider of the lines of one running sentence (``sentence_runs``),
+    each line with its similarity to the question: each sentence with the heading line above it
+    as a lead ("Toleranse for feil: Utformingen skal …") when its other lines are headings;
+    else the lines read as one sentence, as the PDF runs them (a sentence broken by a figure
+    label, a lead-in ending in a colon). Each as (text, the sentence without its lead,
+    similarity)."""
+    texts = [(" ".join(p.split()), sim) for p, sim in pieces]
+    if len(texts) > 1 and all(heading_line(t) or is_prose_sentence(t) for t, _s in texts):
         out, lead = [], ""
-        for text in texts:
+        for text, sim in texts:
             if heading_line(text):
                 lead = text
                 continue
-            out.append((f"{lead}: {text}" if lead else text, text))
+            out.append((f"{lead}: {text}" if lead else text, text, sim))
             lead = ""
         return out
-    sentence = without_run_in_heading(" ".join(texts))
-    return [(sentence, sentence)]
+    sentence = without_run_in_heading(" ".join(t for t, _s in texts))
+    return [(sentence, sentence, max(s for _t, s in texts))]
 
 
 def _candidates(query: Query, sources: list[Source], lexical: LexicalIndex) -> list[_Candidate]:
     seen: set[str] = set()
     out: list[_Candidate] = []
     for src in sources:
-        groups: dict[int, list[str]] = {}
-        for piece, owner in answer_sentences(src.text):
-            groups.setdefault(owner, []).append(piece)
         sims = src.similarities or []
-        for pos, pieces in groups.items():
-            for text, sentence in _readable(pieces):
+        runs: dict[int, list[tuple[str, float]]] = {}
+        for i, (piece, run) in enumerate(sentence_runs(src.text)):
+            runs.setdefault(run, []).append((piece, sims[i] if i < len(sims) else 0.0))
+        for pos, pieces in runs.items():
+            for text, sentence, similarity in _readable(pieces):
                 key = normalise(sentence)  # the same sentence under another heading is the same
                 if key in seen or not is_prose_sentence(text):
                     seen.add(key)
@@ -157,7 +158,7 @@ def _candidates(query: Query, sources: list[Source], lexical: LexicalIndex) -> l
                         pos,
                         coverage(query.terms, set(lexical.query_terms(text))),
                         _fits_type(query, text),
-                        sims[pos] if pos < len(sims) else 0.0,
+                        similarity,
                     )
                 )
     return out

@@ -335,9 +335,13 @@ def _vectors_for(passages, embedder, previous, report, progress, deadline, count
         for p, v in zip(previous.passages, previous.vectors, strict=True):
             known[embedding_text(p)] = v
         if previous.sentence_vectors is not None and previous.sentence_starts is not None:
+            ends = [*previous.sentence_starts[1:], len(previous.sentence_vectors)]
             for j, p in enumerate(previous.passages):
-                first = int(previous.sentence_starts[j])
-                for n, text in enumerate(sentence_texts(p)):
+                first, end = int(previous.sentence_starts[j]), int(ends[j])
+                texts = sentence_texts(p)
+                if len(texts) != end - first:  # split another way when it was written
+                    continue
+                for n, text in enumerate(texts):
                     known[text] = np.asarray(previous.sentence_vectors[first + n], np.float32)
     texts = [embedding_text(p) for p in passages]
     sentences: list[str] = []

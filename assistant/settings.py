@@ -86,7 +86,7 @@ class Settings(BaseSettings):
     )
     answer_sentences: int = Field(3, ge=1, le=10, description="Sentences in an answer, at most.")
     min_evidence: float = Field(
-        0.0, description="Refusal model score (log-odds) below which the assistant refuses."
+        0.5, description="Refusal model score (log-odds) below which the assistant refuses."
     )
 
     # Ingest limits

@@ -123,7 +123,8 @@ def main() -> None:
         + ", ".join(f"{n} {c:+.2f}" for n, c in zip(names, fitted.coefficients, strict=True))
         + f", intercept {fitted.intercept:+.2f}.",
         "",
-        "Cross-validated curve (`PLAN_MIN_EVIDENCE` is the threshold; default 0.0):",
+        "Cross-validated curve (`PLAN_MIN_EVIDENCE` is the threshold; default "
+        f"{Settings().min_evidence:+.1f}):",
         "",
         *curve(scores, rows),
     ]

@@ -9,8 +9,9 @@ also asked against the plan index as off-topic questions: the share refused.
 
 Baselines on the same sets, same run: the tutorial recipe (pypdf text, 1000-character chunks with
 200 overlap, all-MiniLM-L6-v2, FAISS) and plain BM25 (bm25s + Snowball Norwegian) over the same
-1000-character chunks. Then the ablation: every rule of ``PLAN_RULES_OFF`` switched off in turn.
-Then the refusal model's cross-validated curve (``bench/calibrate_refusal.py``).
+1000-character chunks. Then the ablation: every rule of ``PLAN_RULES_OFF`` switched off in turn,
+other dense shares of relative fusion and rank fusion (``PLAN_FUSION=rrf``). Then the refusal
+model's cross-validated curve (``bench/calibrate_refusal.py``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from calibrate_refusal import collect, curve  # bench/ is on sys.path as a scrip
 from eval_sets import NORQUAD, PLANS, build_indexes, load, work_dir
 
 RULES = ("sentence", "glossary", "spelling", "nynorsk")
+FUSION_SHARES = (0.5, 0.7)  # dense shares measured beside the default (0.6)
 # The project on 2026-11-30, before this work (shared/eval/README.md and bench/quality.md).
 BEFORE = {
     "dev": (1.000, 0.873, 1.000, 0.037),
@@ -215,9 +217,10 @@ def main() -> None:
         plain += f"| {b_hit:.3f} / {b_mrr:.3f} | – | – "
     lines += [tutorial + "| – |", plain + "| – |"]
 
-    def assistants(rules_off: str = "") -> dict:
+    def assistants(rules_off: str = "", **update) -> dict:
+        update["rules_off"] = rules_off
         return {
-            key: Assistant(settings.model_copy(update={"rules_off": rules_off}), embedder=embedder)
+            key: Assistant(settings.model_copy(update=update), embedder=embedder)
             for key, settings in (("plans", indexes.plans), ("norquad", indexes.norquad))
         }
 
@@ -230,7 +233,8 @@ def main() -> None:
         f"Plan index: {len(passages)} passages, at most {max(lengths)} characters "
         f"(median {int(np.median(lengths))}).",
         "",
-        "Ablation: each rule switched off (`PLAN_RULES_OFF`), same run.",
+        "Ablation: each rule switched off (`PLAN_RULES_OFF`), then other fusion settings; "
+        "same run.",
         "",
         *HEADER,
         row("all rules", ours),
@@ -238,6 +242,12 @@ def main() -> None:
     for rule in RULES:
         lines.append(row(f"without `{rule}`", evaluate_all(assistants(rule), questions)))
         print(lines[-1], flush=True)
+    for share in FUSION_SHARES:
+        fused = evaluate_all(assistants(dense_share=share), questions)
+        lines.append(row(f"relative fusion, dense share {share}", fused))
+    rank_fusion = evaluate_all(assistants(fusion="rrf"), questions)
+    lines.append(row("rank fusion (`PLAN_FUSION=rrf`, k 10)", rank_fusion))
+    print(lines[-1], flush=True)
 
     from sklearn.linear_model import LogisticRegression  # noqa: F401 - fail early if missing
 
@@ -255,7 +265,8 @@ def main() -> None:
     lines += [
         "",
         "Refusal: the shipped model's score on every question (`PLAN_MIN_EVIDENCE` is the "
-        "threshold, default 0.0). `bench/calibrate_refusal.py` prints the cross-validated curve.",
+        f"threshold, default {Settings().min_evidence:+.1f}). `bench/calibrate_refusal.py` "
+        "prints the cross-validated curve.",
         "",
         *curve(scores, rows),
         "",

@@ -35,38 +35,35 @@ def heading_text(passage: Passage) -> str:
 
 
 def sentence_texts(passage: Passage) -> list[str]:
-    """What the model reads for each sentence of a passage (the sentences in
-    ``vector_sentences`` order, each with the passage's heading context)."""
+    """What the model reads for each sentence of a passage: its sentences and its lines without
+    a full stop (a heading line is a sentence of its own; ``ingest.splitter.split_sentences``
+    order), each with the passage's heading context."""
+    from ingest.splitter import split_sentences
+
     context = section_context(passage.section)
-    sentences = vector_sentences(passage.text) or [passage.text]
+    sentences = split_sentences(passage.text) or [passage.text]
     return [f"{context}: {s}" if context else s for s in sentences]
 
 
-def vector_sentences(text: str) -> list[str]:
-    """The sentences that have vectors: the passage's lines read as running text (a heading
-    line stays with the sentence after it, as in indexes written before lines were kept)."""
-    from ingest.splitter import split_sentences
-
-    return split_sentences(text.replace("\n", " "))
-
-
-def answer_sentences(text: str) -> list[tuple[str, int]]:
-    """The passage's sentences and lines (a heading line apart from the sentence after it),
-    each with the position of the vector sentence (``vector_sentences``) it is part of."""
+def sentence_runs(text: str) -> list[tuple[str, int]]:
+    """The passage's sentences and lines (``split_sentences``, the order of the sentence
+    vectors), each with the position of the sentence it is part of when the lines are read as
+    running text, as the PDF runs them ("Toleranse for feil" and "Utformingen skal …" are
+    parts of one)."""
     from ingest.splitter import split_sentences
 
     flat = " ".join(text.split())
     starts, cursor = [], 0
-    for sentence in vector_sentences(text):
+    for sentence in split_sentences(text.replace("\n", " ")):
         at = flat.find(sentence, cursor)
         starts.append(cursor if at < 0 else at)
         cursor = starts[-1] + len(sentence)
-    out, cursor, owner = [], 0, 0
+    out, cursor, run = [], 0, 0
     for piece in split_sentences(text):
         at = flat.find(piece, cursor)
         at = cursor if at < 0 else at
-        while owner + 1 < len(starts) and starts[owner + 1] <= at:
-            owner += 1
-        out.append((piece, owner))
+        while run + 1 < len(starts) and starts[run + 1] <= at:
+            run += 1
+        out.append((piece, run))
         cursor = at + len(piece)
     return out

@@ -34,3 +34,28 @@ def test_a_document_cut_by_an_older_parser_is_parsed_again(tmp_path, monkeypatch
     monkeypatch.setattr(pipeline, "PARSER_VERSION", pipeline.PARSER_VERSION + 1)
     newer = pipeline.build_index(settings, [plan], embedder=FakeEmbedder())
     assert newer.reused_documents == [] and newer.new_documents == ["plan"]
+
+
+def test_sentence_vectors_are_not_reused_when_sentences_are_split_another_way(
+    tmp_path, monkeypatch
+):
+    import assistant.pipeline as pipeline
+    from assistant.settings import Settings
+    from index.embedder import FakeEmbedder
+    from index.store import IndexStore
+
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Boligplan\n\n## Mål\n\nKommunen bygger boliger. Fylket hjelper.\n", "utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    pipeline.build_index(settings, [plan], embedder=FakeEmbedder())
+    # A newer version splits every passage into one sentence more than the index had.
+    split = pipeline.sentence_texts
+    monkeypatch.setattr(pipeline, "sentence_texts", lambda p: [*split(p), "Én setning til."])
+    pipeline.build_index(settings, [plan], embedder=FakeEmbedder(), replace=True)
+    store = IndexStore(settings.index_dir)
+    loaded = store.load(store.current_version())
+    texts = [t for p in loaded.passages for t in pipeline.sentence_texts(p)]
+    assert len(loaded.sentence_vectors) == len(texts)
+    fake = FakeEmbedder()
+    for text, vector in zip(texts, loaded.sentence_vectors, strict=True):
+        assert float(vector @ fake.encode_passages([text])[0]) > 0.999  # its own text's vector
