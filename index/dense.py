@@ -23,7 +23,10 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-EXACT_MAX = 5_000  # passages; above this an IVF index (measured in bench/scale.py)
+EXACT_MAX = 5_000  # passages; above this an HNSW graph (measured in bench/scale.py)
+HNSW_M = 32  # neighbours per node (2·M on the bottom layer)
+EF_CONSTRUCTION = 100  # candidates kept while the graph is built
+EF_SEARCH = 160  # candidates kept while searching (at least k); stored with the index
 TRAIN_PER_LIST = 39  # k-means training points per inverted list (FAISS's minimum)
 
 
@@ -31,7 +34,7 @@ def index_type_for(size: int) -> str:
     """The FAISS index factory string for ``size`` passages."""
     if size <= EXACT_MAX:
         return "Flat"
-    return f"IVF{nlist_for(size)},Flat"
+    return f"HNSW{HNSW_M}"
 
 
 def nlist_for(size: int) -> int:
@@ -53,13 +56,19 @@ class DenseIndex:
         self._index = index
 
     @classmethod
-    def build(cls, vectors: np.ndarray) -> DenseIndex:
+    def build(cls, vectors: np.ndarray, kind: str | None = None) -> DenseIndex:
+        """The index of ``vectors``: of the type ``index_type_for`` chooses for their number,
+        or of ``kind`` ("Flat", "HNSW{M}" or "IVF{nlist},Flat")."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         size, dim = vectors.shape
-        kind = index_type_for(size)
+        kind = kind or index_type_for(size)
         if kind == "Flat":
             index = faiss.IndexFlatIP(dim)
-        else:
+        elif kind.startswith("HNSW"):
+            index = faiss.IndexHNSWFlat(dim, int(kind[4:]), faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = EF_CONSTRUCTION
+            index.hnsw.efSearch = EF_SEARCH  # stored with the index
+        else:  # an inverted file: no longer chosen, kept to measure it against the graph
             index = faiss.index_factory(dim, kind, faiss.METRIC_INNER_PRODUCT)
             ivf = faiss.extract_index_ivf(index)
             sample = np.random.default_rng(0).choice(
@@ -89,6 +98,8 @@ class DenseIndex:
         """The index's factory string, as ``index_type_for`` gives it."""
         if self.exact:
             return "Flat"
+        if isinstance(self._index, faiss.IndexHNSW):
+            return f"HNSW{self._index.hnsw.nb_neighbors(1)}"
         return f"IVF{faiss.extract_index_ivf(self._index).nlist},Flat"
 
     def save(self, path: Path) -> None:
@@ -97,10 +108,12 @@ class DenseIndex:
     @classmethod
     def load(cls, path: Path) -> DenseIndex:
         with open(path, "rb") as f:
-            flat = f.read(4) in (b"IxFI", b"IxF2")  # FAISS's tag of a flat index
-        flags = faiss.IO_FLAG_MMAP_IFC if flat else faiss.IO_FLAG_MMAP
+            tag = f.read(4)
+        flat = tag in (b"IxFI", b"IxF2")  # FAISS's tags of a flat index …
+        graph = tag == b"IHNf"  # … and of an HNSW graph over flat vectors
+        flags = faiss.IO_FLAG_MMAP_IFC if flat or graph else faiss.IO_FLAG_MMAP
         index = faiss.read_index(str(path), flags | faiss.IO_FLAG_READ_ONLY)
-        if not flat:
+        if not (flat or graph):  # an inverted file (versions written before HNSW)
             # Memory-mapped lists start 32 prefetch threads per search by default: 20x slower
             # than reading the pages as the search touches them.
             faiss.downcast_InvertedLists(
