@@ -53,8 +53,8 @@ class Scores:
         return float(self.values.max()) if self.values.size else 0.0
 
     def ranks(self, candidates: int, positive_only: bool = False) -> dict[int, int]:
-        found = ranks(self.values, candidates, positive_only)
-        return found if self.ids is None else {int(self.ids[j]): r for j, r in found.items()}
+        top = top_positions(self.values, candidates, positive_only)
+        return _ranked(top if self.ids is None else self.ids[top])
 
     def of(self, positions: list[int], compute: Callable[[np.ndarray], Scores]) -> list[float]:
         """The scores of ``positions``; those not scored yet are computed with ``compute``."""
@@ -76,14 +76,30 @@ class Ranking:
 
 def ranks(scores: np.ndarray, candidates: int, positive_only: bool = False) -> dict[int, int]:
     """1-based ranks of the top ``candidates`` passages by score."""
+    return _ranked(top_positions(scores, candidates, positive_only))
+
+
+def top_positions(scores: np.ndarray, candidates: int, positive_only: bool = False) -> np.ndarray:
+    """Positions of the top ``candidates`` scores, best first."""
     if scores.size == 0:
-        return {}
+        return np.zeros(0, dtype=np.int64)
     n = min(candidates, scores.size)
     top = np.argpartition(-scores, n - 1)[:n]
     top = top[np.argsort(-scores[top], kind="stable")]
     if positive_only:
         top = top[scores[top] > 0]
-    return {int(i): r for r, i in enumerate(top, 1)}
+    return top
+
+
+def _ranked(positions: np.ndarray) -> dict[int, int]:
+    return dict(zip(positions.tolist(), range(1, len(positions) + 1), strict=True))
+
+
+def best_fused(fused: dict[int, float], limit: int) -> list[int]:
+    """The ``limit`` passages with the highest fused scores (ties by position)."""
+    ids = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
+    values = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+    return ids[np.lexsort((ids, -values))[:limit]].tolist()
 
 
 def fuse(
@@ -187,7 +203,7 @@ class Retriever:
         fused = fuse(
             d_ranks, b_ranks, k=s.rrf_k, dense_weight=s.dense_weight, bm25_weight=s.bm25_weight
         )
-        order = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
+        order = best_fused(fused, limit)
         dense = dense_scores.of(order, lambda ids: self.dense_scores(query, qvecs, ids))
         bm25 = bm25_scores.of(order, lambda ids: self.lexical_scores(query, ids))
         hits = [
