@@ -7,9 +7,10 @@ One named rule refines the dense side, and ``PLAN_RULES_OFF`` can switch it off 
   (a question about one sentence of a long passage is not drowned by the rest).
 
 Small indexes (an exact dense index) score every passage. Large ones (``index.dense``: an
-inverted file above ``EXACT_MAX`` passages) score only candidates: the dense index's top
-``PLAN_CANDIDATES`` for each question text (with their sentences), and BM25's top; a hit found
-by one ranking gets its exact score from the other.
+HNSW graph above ``EXACT_MAX`` passages) score only candidates: the dense index's top
+``PLAN_CANDIDATES`` for each question text (with their sentences), and BM25's top
+(``LexicalIndex.top``: at most ``index.lexical.BUDGET`` postings a question); a hit found by
+one ranking gets its exact score from the other.
 
 Rules that did not help more than one public question set were measured and removed
 (bench/quality.md): a BM25 field over the heading path, adjacent question words, answer types

@@ -10,36 +10,46 @@ default runtime): every sentence's, and the passages' for as many as ``--embed-s
 every passage beyond those gets the vector of one of them plus Gaussian noise (sigma 0.025,
 cosine about 0.9 to its source), normalised. The output says how many are which.
 
-Each size is built in one child process (``IndexStore.write_version``, as ingest does: BM25, the
-dense index of the type ``index.dense`` chooses for the size, vectors, sentence vectors, checksums)
-and served from another (``IndexStore.load``: memory-mapped). Per size it prints the index type,
-the build seconds (BM25 + FAISS + writing the version), retrieval p50/p95 over the public
-development questions (``Retriever.rank``: dense + sentence + BM25 + fusion + rules, the question
-already analysed and embedded, so without the model's forward pass), recall@10 of the dense index
-against exact search of the same vectors, and the serving process's resident memory (RSS, with
-the memory-mapped pages it touched). With ``--json`` the last line is
+Each size is built in one child process (``IndexStore.write_version``, as ingest does and with
+ingest's threads, one per core: BM25 with its impact-ordered copy, the dense index of the type
+``index.dense`` chooses for the size, vectors, sentence vectors, checksums) and served from
+another (``IndexStore.load``: memory-mapped, one thread as a server worker). Per size it prints
+the index type, the build seconds (BM25 + FAISS + writing the version), retrieval p50/p95 over
+the public development questions (``Retriever.rank``: dense + sentence + BM25 + fusion + rules,
+the question already analysed and embedded, so without the model's forward pass), recall@10 of
+the dense index against exact search of the same vectors, recall of BM25's top 100 (as retrieval
+takes its candidates, ``LexicalIndex.top``) against exact BM25's, and the serving process's
+resident memory (RSS, with the memory-mapped pages it touched). With ``--json`` the last line is
 ``{"scale": [{"passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10",
-"rss_mb"}]}``.
+"bm25_recall", "rss_mb"}]}``.
 
-Measured here (2 cores, a quiet machine; one run, 5.5 min in all; 3072 passages embedded by
-the model, the rest noisy copies):
+Measured here (2 cores; one run, 10.6 min in all; 2816 passages embedded by the model, the rest
+noisy copies; load average 1.0-1.7 up to 100k, 2.8-4.3 while 1M was built and served, another
+engineer's evaluation sharing the cores):
 
-     passages            index  build s  p50 ms  p95 ms recall@10  RSS MB  load s
-         1000             Flat      0.1    0.27    0.34     1.000     140     0.0
-        10000      IVF256,Flat      0.7    0.98    1.20     1.000     203     0.1
-       100000     IVF1024,Flat      8.9    4.50    5.62     0.990     842     1.0
-      1000000     IVF4096,Flat    126.2   17.66   30.89     0.999    4779     9.6
+     passages            index  build s  p50 ms  p95 ms recall@10 BM25 rec  RSS MB  load s
+         1000             Flat      0.1    0.23    0.28     1.000    1.000     139     0.0
+        10000           HNSW32      0.9    0.78    1.08     0.999    1.000     205     0.1
+       100000           HNSW32     18.4    2.13    3.03     0.998    0.962     905     1.0
+      1000000           HNSW32    421.4    4.47    5.60     0.968    0.584    5060    12.5
 
-p95 at 1M is 90x p95 at 1k: the target of 5x is not met. At 1k retrieval is exact and costs
-0.3 ms; at 1M the time goes to exact BM25 (np.add.at over 0.8M postings at the median question,
-2.4M at the 95th percentile: the corpus reuses 755 sentences, so every term is common and
-MaxScore pruning over impact-ordered columns was slower than scoring every passage) and to the
-inverted file (128 lists of ~244 vectors). Threshold: exact search costs ~0.7 ms per 1000
-passages (every sentence scored), the candidate path ~1 ms whatever the size, so exact up to 5k
-passages (``index.dense.EXACT_MAX``; ``--exact-max`` measures others). Earlier runs gave recall
-0.881 / 0.887 / 0.959 (10k / 100k / 1M) with nprobe 32 and 0.995 / 0.937–0.965 / 0.978–0.996
-with nprobe 64, which is why nprobe is now at least 128. On a busy machine (load average 3–5)
-the 1k p95 was 4.7 ms, all scheduling noise, and the ratio 6.4x.
+p95 at 1M is 20x p95 at 1k (it was 90x with an inverted file and exact BM25): the target of 5x
+is not met. At 1k retrieval is exact and costs 0.25 ms; at 1M, timed by section on a quieter
+machine (load 1.5), the median question spends 1.4 ms on the dense side (HNSW search with
+efSearch 160 for 100 candidates, 0.85 ms; their vectors and sentences, 0.5 ms), 2.1 ms on
+BM25's top (100k postings, ``index.lexical.BUDGET``; 1.1 ms when run alone: in retrieval the
+graph search has evicted the per-passage scores and postings from the caches), 0.3-0.8 ms on
+exact BM25 scores of dense-only hits (``scores_of``) and 0.1 ms on fusion. The BM25 budget is
+the trade: exact BM25 read 0.8M postings at the median question (2.4M at p95) and took 9 ms;
+with 50k postings retrieval p95 was 4.2 ms (1M) and BM25 recall 0.48, with 100k 5.1 ms and
+0.58 (the corpus reuses 755 sentences, so every term is common and the best passages are those
+with many moderately weighted terms, which no posting budget finds cheaply). Below ~3k passages
+nothing changes: every question's columns fit the budget and BM25 is exact, and an index up to
+5k passages is exact on the dense side (``index.dense.EXACT_MAX``; ``--exact-max`` measures
+other thresholds). The build at 1M is the HNSW graph (~6 min of 7 on 2 threads; the inverted
+file took 2 min on one). RSS includes the memory-mapped pages the questions touched (shared
+between workers in the page cache); an HNSW graph's links (~280 MB at 1M) are private to each
+worker.
 """
 
 from __future__ import annotations
