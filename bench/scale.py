@@ -23,33 +23,33 @@ resident memory (RSS, with the memory-mapped pages it touched). With ``--json`` 
 ``{"scale": [{"passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10",
 "bm25_recall", "rss_mb"}]}``.
 
-Measured here (2 cores; one run, 10.6 min in all; 2816 passages embedded by the model, the rest
-noisy copies; load average 1.0-1.7 up to 100k, 2.8-4.3 while 1M was built and served, another
-engineer's evaluation sharing the cores):
+Measured here (2 cores; one run, 9.8 min in all; 2816 passages embedded by the model, the rest
+noisy copies; load average 1.2-1.5 up to 100k, this run included; up to 4.7 while 1M was built,
+its 2 threads and another engineer's evaluation, and 2.5-3.5 while it was served):
 
      passages            index  build s  p50 ms  p95 ms recall@10 BM25 rec  RSS MB  load s
-         1000             Flat      0.1    0.23    0.28     1.000    1.000     139     0.0
-        10000           HNSW32      0.9    0.78    1.08     0.999    1.000     205     0.1
-       100000           HNSW32     18.4    2.13    3.03     0.998    0.962     905     1.0
-      1000000           HNSW32    421.4    4.47    5.60     0.968    0.584    5060    12.5
+         1000             Flat      0.1    0.24    0.30     1.000    1.000     140     0.0
+        10000           HNSW32      0.9    0.79    1.12     0.999    1.000     205     0.1
+       100000           HNSW32     18.9    2.05    2.90     0.998    0.962     905     1.1
+      1000000           HNSW32    374.1    3.08    3.96     0.968    0.584    5218    12.4
 
-p95 at 1M is 20x p95 at 1k (it was 90x with an inverted file and exact BM25): the target of 5x
-is not met. At 1k retrieval is exact and costs 0.25 ms; at 1M, timed by section on a quieter
-machine (load 1.5), the median question spends 1.4 ms on the dense side (HNSW search with
-efSearch 160 for 100 candidates, 0.85 ms; their vectors and sentences, 0.5 ms), 2.1 ms on
-BM25's top (100k postings, ``index.lexical.BUDGET``; 1.1 ms when run alone: in retrieval the
-graph search has evicted the per-passage scores and postings from the caches), 0.3-0.8 ms on
-exact BM25 scores of dense-only hits (``scores_of``) and 0.1 ms on fusion. The BM25 budget is
-the trade: exact BM25 read 0.8M postings at the median question (2.4M at p95) and took 9 ms;
-with 50k postings retrieval p95 was 4.2 ms (1M) and BM25 recall 0.48, with 100k 5.1 ms and
-0.58 (the corpus reuses 755 sentences, so every term is common and the best passages are those
-with many moderately weighted terms, which no posting budget finds cheaply). Below ~3k passages
-nothing changes: every question's columns fit the budget and BM25 is exact, and an index up to
-5k passages is exact on the dense side (``index.dense.EXACT_MAX``; ``--exact-max`` measures
-other thresholds). The build at 1M is the HNSW graph (~6 min of 7 on 2 threads; the inverted
-file took 2 min on one). RSS includes the memory-mapped pages the questions touched (shared
-between workers in the page cache); an HNSW graph's links (~280 MB at 1M) are private to each
-worker.
+p95 at 1M is 13x p95 at 1k (it was 90x with an inverted file and exact BM25): the target of 5x
+is not met. At 1k retrieval is exact and costs 0.24 ms; at 1M, timed by section in a separate
+measurement (load 1.5; rank p50 4.0 ms there), the median question spends 1.4 ms on the dense
+side (HNSW search with efSearch 160 for 100 candidates, 0.85 ms; their vectors and sentences,
+0.5 ms), 2.1 ms on BM25's top (100k postings, ``index.lexical.BUDGET``; 1.1 ms when run alone:
+in retrieval the graph search has evicted the per-passage scores and postings from the caches),
+0.3-0.8 ms on exact BM25 scores of dense-only hits (``scores_of``) and 0.1 ms on fusion. The
+BM25 budget is the trade: exact BM25 read 0.8M postings at the median question (2.4M at p95) and
+took 9 ms; in that measurement retrieval p95 at 1M was 4.2 ms with 50k postings (BM25 recall
+0.48) and 5.1 ms with 100k (0.58) (the corpus reuses 755 sentences, so every term is common and
+the best passages are those with many moderately weighted terms, which no posting budget finds
+cheaply). Below ~3k passages nothing changes: every question's columns fit the budget and BM25
+is exact, and an index up to 5k passages is exact on the dense side (``index.dense.EXACT_MAX``;
+``--exact-max`` measures other thresholds). The build at 1M is the HNSW graph (~5 min of 6 on 2
+threads; the inverted file took 2 min on one). RSS includes the memory-mapped pages the
+questions touched (shared between workers in the page cache); an HNSW graph's links (~280 MB at
+1M) are private to each worker.
 """
 
 from __future__ import annotations
