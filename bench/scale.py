@@ -10,36 +10,46 @@ default runtime): every sentence's, and the passages' for as many as ``--embed-s
 every passage beyond those gets the vector of one of them plus Gaussian noise (sigma 0.025,
 cosine about 0.9 to its source), normalised. The output says how many are which.
 
-Each size is built in one child process (``IndexStore.write_version``, as ingest does: BM25, the
-dense index of the type ``index.dense`` chooses for the size, vectors, sentence vectors, checksums)
-and served from another (``IndexStore.load``: memory-mapped). Per size it prints the index type,
-the build seconds (BM25 + FAISS + writing the version), retrieval p50/p95 over the public
-development questions (``Retriever.rank``: dense + sentence + BM25 + fusion + rules, the question
-already analysed and embedded, so without the model's forward pass), recall@10 of the dense index
-against exact search of the same vectors, and the serving process's resident memory (RSS, with
-the memory-mapped pages it touched). With ``--json`` the last line is
+Each size is built in one child process (``IndexStore.write_version``, as ingest does and with
+ingest's threads, one per core: BM25 with its impact-ordered copy, the dense index of the type
+``index.dense`` chooses for the size, vectors, sentence vectors, checksums) and served from
+another (``IndexStore.load``: memory-mapped, one thread as a server worker). Per size it prints
+the index type, the build seconds (BM25 + FAISS + writing the version), retrieval p50/p95 over
+the public development questions (``Retriever.rank``: dense + sentence + BM25 + fusion + rules,
+the question already analysed and embedded, so without the model's forward pass), recall@10 of
+the dense index against exact search of the same vectors, recall of BM25's top 100 (as retrieval
+takes its candidates, ``LexicalIndex.top``) against exact BM25's, and the serving process's
+resident memory (RSS, with the memory-mapped pages it touched). With ``--json`` the last line is
 ``{"scale": [{"passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10",
-"rss_mb"}]}``.
+"bm25_recall", "rss_mb"}]}``.
 
-Measured here (2 cores, a quiet machine; one run, 5.5 min in all; 3072 passages embedded by
-the model, the rest noisy copies):
+Measured here (2 cores; one run, 9.8 min in all; 2816 passages embedded by the model, the rest
+noisy copies; load average 1.2-1.5 up to 100k, this run included; up to 4.7 while 1M was built,
+its 2 threads and another engineer's evaluation, and 2.5-3.5 while it was served):
 
-     passages            index  build s  p50 ms  p95 ms recall@10  RSS MB  load s
-         1000             Flat      0.1    0.27    0.34     1.000     140     0.0
-        10000      IVF256,Flat      0.7    0.98    1.20     1.000     203     0.1
-       100000     IVF1024,Flat      8.9    4.50    5.62     0.990     842     1.0
-      1000000     IVF4096,Flat    126.2   17.66   30.89     0.999    4779     9.6
+     passages            index  build s  p50 ms  p95 ms recall@10 BM25 rec  RSS MB  load s
+         1000             Flat      0.1    0.24    0.30     1.000    1.000     140     0.0
+        10000           HNSW32      0.9    0.79    1.12     0.999    1.000     205     0.1
+       100000           HNSW32     18.9    2.05    2.90     0.998    0.962     905     1.1
+      1000000           HNSW32    374.1    3.08    3.96     0.968    0.584    5218    12.4
 
-p95 at 1M is 90x p95 at 1k: the target of 5x is not met. At 1k retrieval is exact and costs
-0.3 ms; at 1M the time goes to exact BM25 (np.add.at over 0.8M postings at the median question,
-2.4M at the 95th percentile: the corpus reuses 755 sentences, so every term is common and
-MaxScore pruning over impact-ordered columns was slower than scoring every passage) and to the
-inverted file (128 lists of ~244 vectors). Threshold: exact search costs ~0.7 ms per 1000
-passages (every sentence scored), the candidate path ~1 ms whatever the size, so exact up to 5k
-passages (``index.dense.EXACT_MAX``; ``--exact-max`` measures others). Earlier runs gave recall
-0.881 / 0.887 / 0.959 (10k / 100k / 1M) with nprobe 32 and 0.995 / 0.937–0.965 / 0.978–0.996
-with nprobe 64, which is why nprobe is now at least 128. On a busy machine (load average 3–5)
-the 1k p95 was 4.7 ms, all scheduling noise, and the ratio 6.4x.
+p95 at 1M is 13x p95 at 1k (it was 90x with an inverted file and exact BM25): the target of 5x
+is not met. At 1k retrieval is exact and costs 0.24 ms; at 1M, timed by section in a separate
+measurement (load 1.5; rank p50 4.0 ms there), the median question spends 1.4 ms on the dense
+side (HNSW search with efSearch 160 for 100 candidates, 0.85 ms; their vectors and sentences,
+0.5 ms), 2.1 ms on BM25's top (100k postings, ``index.lexical.BUDGET``; 1.1 ms when run alone:
+in retrieval the graph search has evicted the per-passage scores and postings from the caches),
+0.3-0.8 ms on exact BM25 scores of dense-only hits (``scores_of``) and 0.1 ms on fusion. The
+BM25 budget is the trade: exact BM25 read 0.8M postings at the median question (2.4M at p95) and
+took 9 ms; in that measurement retrieval p95 at 1M was 4.2 ms with 50k postings (BM25 recall
+0.48) and 5.1 ms with 100k (0.58) (the corpus reuses 755 sentences, so every term is common and
+the best passages are those with many moderately weighted terms, which no posting budget finds
+cheaply). Below ~3k passages nothing changes: every question's columns fit the budget and BM25
+is exact, and an index up to 5k passages is exact on the dense side (``index.dense.EXACT_MAX``;
+``--exact-max`` measures other thresholds). The build at 1M is the HNSW graph (~5 min of 6 on 2
+threads; the inverted file took 2 min on one). RSS includes the memory-mapped pages the
+questions touched (shared between workers in the page cache); an HNSW graph's links (~280 MB at
+1M) are private to each worker.
 """
 
 from __future__ import annotations
@@ -205,7 +215,7 @@ def build(work: Path, n: int) -> dict:
     from index.passage_text import section_context
     from index.store import IndexStore
 
-    limit_compute_threads(Settings().compute_threads)  # as ingest runs
+    limit_compute_threads(Settings().for_ingest().compute_threads)  # as ingest runs
     material = json.loads((work / "material.json").read_text("utf-8"))
     sentences, sections = material["sentences"], material["sections"]
     lay = layout(n, len(sentences), len(sections))
@@ -269,6 +279,19 @@ def exact_top10(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return best_ids
 
 
+def lexical_recall(lexical, queries, n: int) -> float:
+    """Recall of BM25's top ``n`` (``LexicalIndex.top``, as retrieval takes its candidates)
+    against exact BM25's (every passage scored)."""
+    found = []
+    for query in queries:
+        terms, weights = query.bm25_terms, query.bm25_weights
+        exact, _ = lexical._best(np.arange(lexical.size), lexical.scores(terms, weights), n)
+        if len(exact):
+            top = lexical.top(terms, weights, n)[0]
+            found.append(len(set(top.tolist()) & set(exact.tolist())) / len(exact))
+    return float(np.mean(found)) if found else 1.0
+
+
 def serve(work: Path, n: int) -> dict:
     from assistant.glossary import load_glossary
     from assistant.query import analyse
@@ -303,12 +326,14 @@ def serve(work: Path, n: int) -> dict:
     exact = exact_top10(loaded.vectors, qvecs)
     found = [loaded.dense.search(q, 10)[0] for q in qvecs]
     recall = float(np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)]))
+    bm25_recall = lexical_recall(loaded.lexical, queries, Settings().candidates)
     return {
         "passages": n,
         "index_type": loaded.dense.kind,
         "p50_ms": float(np.percentile(times, 50)),
         "p95_ms": float(np.percentile(times, 95)),
         "recall_at_10": recall,
+        "bm25_recall": bm25_recall,
         "rss_mb": memory,
         "load_s": load_s,
     }
@@ -360,7 +385,7 @@ def main() -> None:
         )
         print(
             f"{'passages':>9} {'index':>16} {'build s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-            f"{'recall@10':>9} {'RSS MB':>7} {'load s':>7}",
+            f"{'recall@10':>9} {'BM25 rec':>8} {'RSS MB':>7} {'load s':>7}",
             flush=True,
         )
         rows = []
@@ -370,7 +395,8 @@ def main() -> None:
             rows.append(row)
             print(
                 f"{n:>9} {row['index_type']:>16} {row['build_s']:>8.1f} {row['p50_ms']:>7.2f} "
-                f"{row['p95_ms']:>7.2f} {row['recall_at_10']:>9.3f} {row['rss_mb']:>7.0f} "
+                f"{row['p95_ms']:>7.2f} {row['recall_at_10']:>9.3f} {row['bm25_recall']:>8.3f} "
+                f"{row['rss_mb']:>7.0f} "
                 f"{row['load_s']:>7.1f}",
                 flush=True,
             )
@@ -381,7 +407,8 @@ def main() -> None:
         print(f"p95 at {rows[-1]['passages']} / p95 at {rows[0]['passages']}: {ratio:.1f}x")
     print(f"whole run: {(time.perf_counter() - started) / 60:.1f} min on {os.cpu_count()} cores")
     if args.json:
-        keys = ("passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10", "rss_mb")
+        keys = ("passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10")
+        keys += ("bm25_recall", "rss_mb")
         print(json.dumps({"scale": [{k: r[k] for k in keys} for r in rows]}))
 
 

@@ -1,5 +1,6 @@
-"""Retrieval over a large index (an inverted file: candidates only) gives what retrieval over a
-small one (exact: every passage scored) gives, when the candidates cover every passage."""
+"""Retrieval over a large index (an HNSW graph, or the inverted file of older versions:
+candidates only) gives what retrieval over a small one (exact: every passage scored) gives, when
+the candidates cover every passage."""
 
 from __future__ import annotations
 
@@ -69,25 +70,26 @@ def _store(tmp_path, passages, embedder) -> IndexStore:
     return store
 
 
-@pytest.fixture(scope="module")
-def both(tmp_path_factory):
-    """The same passages as an exact index and as an inverted file searched in every list."""
+@pytest.fixture(scope="module", params=["HNSW32", "IVF4,Flat"])
+def both(tmp_path_factory, request):
+    """The same passages as an exact index and as a large one: an HNSW graph, or an inverted
+    file searched in every list."""
     embedder, passages = FakeEmbedder(), _passages(300)
     exact = _store(tmp_path_factory.mktemp("exact"), passages, embedder).load_best()
     patch = pytest.MonkeyPatch()
-    patch.setattr(dense, "EXACT_MAX", 0)
+    patch.setattr(dense, "index_type_for", lambda size: request.param)
     patch.setattr(dense, "nprobe_for", lambda nlist: nlist)
     try:
-        large = _store(tmp_path_factory.mktemp("ivf"), passages, embedder).load_best()
+        large = _store(tmp_path_factory.mktemp("large"), passages, embedder).load_best()
     finally:
         patch.undo()
     return embedder, exact, large
 
 
-def test_large_index_is_an_inverted_file(both):
+def test_large_index_is_a_graph_or_an_inverted_file(both):
     _, exact, large = both
     assert exact.dense.exact and exact.dense.kind == "Flat"
-    assert not large.dense.exact and large.dense.kind.startswith("IVF")
+    assert not large.dense.exact and large.dense.kind in ("HNSW32", "IVF4,Flat")
 
 
 @pytest.mark.parametrize(

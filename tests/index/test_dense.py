@@ -24,9 +24,16 @@ def _exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     return np.argsort(-(queries @ vectors.T), axis=1, kind="stable")[:, :k]
 
 
-def test_exact_index_up_to_the_threshold_inverted_file_above():
+def test_exact_index_up_to_the_threshold_graph_above():
     assert index_type_for(0) == index_type_for(dense.EXACT_MAX) == "Flat"
-    assert index_type_for(dense.EXACT_MAX + 1).startswith("IVF")
+    for size in (dense.EXACT_MAX + 1, 100_000, 1_000_000, 10_000_000):
+        assert index_type_for(size) == f"HNSW{dense.HNSW_M}"
+    assert dense.EF_SEARCH >= 10 and dense.EF_CONSTRUCTION >= dense.HNSW_M
+
+
+def test_inverted_file_lists_follow_the_guideline():
+    """Inverted files are no longer chosen, but older versions have them and ``build(kind=…)``
+    still makes them (to measure them against the graph)."""
     for size in (dense.EXACT_MAX + 1, 100_000, 1_000_000, 10_000_000):
         nlist = nlist_for(size)
         assert nlist & (nlist - 1) == 0  # a power of two
@@ -35,7 +42,7 @@ def test_exact_index_up_to_the_threshold_inverted_file_above():
         if size >= 100_000:  # … once there are enough points to train that many
             assert nlist / (4 * math.sqrt(size)) >= 0.5
         assert min(32, nlist) <= nprobe_for(nlist) <= nlist
-    assert index_type_for(1_000_000) == "IVF4096,Flat"
+    assert nlist_for(1_000_000) == 4096
 
 
 def test_small_index_is_exact_and_scores_every_passage(tmp_path):
@@ -51,15 +58,18 @@ def test_small_index_is_exact_and_scores_every_passage(tmp_path):
     assert ids.tolist() == _exact_top(vectors, query[None], 5)[0].tolist()
 
 
-def test_large_index_is_an_inverted_file_with_recall_at_10_of_at_least_095(tmp_path):
+@pytest.mark.parametrize("kind", [None, f"IVF{nlist_for(dense.EXACT_MAX * 2)},Flat"])
+def test_large_index_is_approximate_with_recall_at_10_of_at_least_095(tmp_path, kind):
+    """The graph chosen by size, and the inverted file older versions have: both load
+    (memory-mapped) and find the exact top 10 at least 95% of the time."""
     vectors = _clustered(dense.EXACT_MAX * 2)
     queries = _clustered(100, seed=1)
-    index = DenseIndex.build(vectors)
-    assert not index.exact and index.kind == index_type_for(len(vectors))
+    index = DenseIndex.build(vectors, kind)
+    assert not index.exact and index.kind == (kind or index_type_for(len(vectors)))
     with pytest.raises(ValueError):
         index.scores(queries[0])
     index.save(tmp_path / "dense.faiss")
-    loaded = DenseIndex.load(tmp_path / "dense.faiss")  # memory-mapped lists
+    loaded = DenseIndex.load(tmp_path / "dense.faiss")
     assert loaded.kind == index.kind and loaded.size == len(vectors)
     exact = _exact_top(vectors, queries, 10)
     found = [loaded.search(q, 10)[0] for q in queries]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.lexical import SEARCH_RATIO, LexicalIndex
+from index import lexical
+from index.lexical import SEARCH_RATIO, LexicalIndex, impact_ordered
 from index.norwegian import build_vocabulary
 
 WORDS = (
@@ -59,3 +60,89 @@ def test_loaded_index_is_memory_mapped_and_scores_the_same(tmp_path):
     terms = index.query_terms("kultur og idrett for ungdom")
     np.testing.assert_array_equal(loaded.scores(terms), index.scores(terms))
     assert isinstance(loaded._bm25.scores["data"], np.memmap)
+
+
+def _exact_top(index: LexicalIndex, terms, weights, n: int):
+    every = index.scores(terms, weights)
+    return index._best(np.arange(index.size), every, n)
+
+
+def test_impact_ordered_copy_holds_each_column_by_impact_up_to_the_budget():
+    index, _ = _index(2000)
+    matrix = index._bm25.scores
+    total = int(matrix["indptr"][-1])
+    assert impact_ordered(matrix, total) is None  # every question within the budget
+    keep = 300
+    copy = impact_ordered(matrix, keep)
+    for column in range(len(matrix["indptr"]) - 1):
+        start, end = matrix["indptr"][column], matrix["indptr"][column + 1]
+        first, last = copy["indptr"][column], copy["indptr"][column + 1]
+        assert last - first == min(keep, end - start)
+        data, ids = copy["data"][first:last], copy["indices"][first:last]
+        expected = sorted(
+            zip(
+                matrix["data"][start:end].tolist(),
+                matrix["indices"][start:end].tolist(),
+                strict=True,
+            ),
+            key=lambda p: (-p[0], p[1]),
+        )[:keep]
+        assert list(zip(data.tolist(), ids.tolist(), strict=True)) == expected
+
+
+def _budgeted(monkeypatch, budget: int, n: int = 2000) -> LexicalIndex:
+    """An index whose ``top`` reads at most ``budget`` postings per question."""
+    monkeypatch.setattr(lexical, "BUDGET", budget)
+    index, _ = _index(n)
+    assert index.budgeted
+    return index
+
+
+def test_top_within_the_budget_is_exact_and_leaves_no_trace(monkeypatch):
+    probe, _ = _index(2000)
+    terms = probe.query_terms("bolig for eldre og ungdom i kollektiv")
+    read = sum(s.stop - s.start for s, _ in probe._columns(terms, None))
+    index = _budgeted(monkeypatch, read)  # the question's columns just fit
+    for n in (1, 10, 100, 5000):
+        ids, scores = index.top(terms, None, n)
+        expected_ids, expected_scores = _exact_top(index, terms, None, n)
+        assert ids.tolist() == expected_ids.tolist()
+        np.testing.assert_array_equal(scores, expected_scores)
+    assert not index._scratch().any()  # the per-thread scores are zero again
+
+
+def test_top_over_the_budget_scores_the_highest_impacts(monkeypatch):
+    index = _budgeted(monkeypatch, 400)
+    terms = index.query_terms("skole helse klima avløp bolig kultur")
+    weights = {t: 1.0 + i for i, t in enumerate(terms)}
+    ids, scores = index.top(terms, weights, 50)
+    every = index.scores(terms, weights)
+    assert len(ids) == 50 and np.all(scores <= every[ids] + 1e-5)  # terms left unread: lower
+    # The prefixes read hold about BUDGET postings, every one weighing at least as much as
+    # every posting left unread.
+    impact = index._impact
+    columns = index._columns(terms, weights, impact["indptr"])
+    read = lexical._budgeted(impact["data"], columns, 400)
+    count = sum(s.stop - s.start for s, _ in read)
+    assert 400 - 400 // len(columns) <= count <= 400 + 400 // lexical.BUDGET_SAMPLES + len(columns)
+    kept = [w * impact["data"][s] for s, w in read]
+    left = [
+        w * impact["data"][s.stop : full.stop]
+        for (s, w), (full, _) in zip(read, columns, strict=True)
+    ]
+    assert min(k.min() for k in kept if k.size) >= max(x.max() for x in left if x.size)
+
+
+def test_impact_ordered_copy_is_saved_and_memory_mapped(tmp_path, monkeypatch):
+    index = _budgeted(monkeypatch, 400)
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded.budgeted and isinstance(loaded._impact["data"].base, np.memmap)
+    terms = index.query_terms("kultur og idrett for ungdom")
+    for a, b in zip(loaded.top(terms, None, 20), index.top(terms, None, 20), strict=True):
+        np.testing.assert_array_equal(a, b)
+    small, _ = _index(20)
+    assert not small.budgeted
+    small.save(tmp_path / "small")  # nothing to bound: no copy written, and none loaded
+    assert not LexicalIndex.load(tmp_path / "small").budgeted
+    assert not list((tmp_path / "small").glob("impact_*"))
