@@ -284,7 +284,9 @@ def build_index(
         )
         deadline.check()
         vocabulary = build_vocabulary(lexical_text(p) for p in passages)
-        lexical = LexicalIndex.build([lexical_text(p) for p in passages], vocabulary)
+        lexical = LexicalIndex.build(
+            [lexical_text(p) for p in passages], vocabulary, settings.bm25_k1, settings.bm25_b
+        )
         deadline.check()
         report.version = store.write_version(
             passages=passages,

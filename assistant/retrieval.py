@@ -5,8 +5,8 @@ rankings each ranking's scores are scaled to 0–1 and mixed, ``PLAN_DENSE_SHARE
 dense. Rank fusion sees that a passage is first, not by how far: a passage far closer in meaning
 than the rest loses to one that both rankings put second. Measured on every public set in one
 run against reciprocal rank fusion (k 10, equal weights; ``PLAN_FUSION=rrf``), MRR@10: dev
-0.872 → 0.877, dev2 0.750 → 0.798, norquad-dev 0.967 → 0.970 (bench/quality.md); shares 0.5
-and 0.7 also beat rank fusion on dev2 and norquad-dev (0.5 loses on dev: 0.855).
+0.853 → 0.901, dev2 0.754 → 0.802, norquad-dev 0.967 → 0.971 (bench/quality.md); shares 0.5
+and 0.7 also beat rank fusion on dev2 and norquad-dev, and do less well than 0.6 on every set.
 
 One named rule refines the dense side, and ``PLAN_RULES_OFF`` can switch it off so that
 ``bench/quality.py`` shows what it is worth on every question set:

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
     candidates: int = Field(100, ge=5, description="Candidates taken from each retriever.")
+    bm25_k1: float = Field(
+        1.2, gt=0, description="BM25 term-frequency saturation (k1); applies at the next ingest."
+    )
+    bm25_b: float = Field(
+        0.3, ge=0, le=1, description="BM25 length normalisation (b); applies at the next ingest."
+    )
     fusion: Literal["relative", "rrf"] = Field(
         "relative",
         description="How the dense and BM25 rankings are fused: relative = each ranking's scores "
