@@ -106,23 +106,23 @@ class Evidence:
             (max(coverage(focus, terms), coverage(query.terms, terms)) for terms in passage_terms),
             default=0.0,
         )
-        typed_missing = 0.0
+        missing = 0.0  # no sentence gives the wanted value next to the asking clause's words
         if query.answer_type not in (None, DEFINITION):
-            typed_missing = float(
+            missing = float(
                 not any(
                     has_answer_of_type(query.answer_type, text)
                     and coverage(query.typed_terms, terms) >= TYPED_COVERAGE
                     for text, terms in sentences
                 )
             )
-        amount_missing = typed_missing if query.answer_type == AMOUNT else 0.0
+        amount = query.answer_type == AMOUNT
         return cls(
             dense,
             dense_focus,
             focus_coverage,
             unknown_share(focus, lexical),
-            typed_missing - amount_missing,
-            amount_missing,
+            typed_missing=0.0 if amount else missing,
+            amount_missing=missing if amount else 0.0,
         )
 
 
