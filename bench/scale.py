@@ -285,7 +285,7 @@ def lexical_recall(lexical, queries, n: int) -> float:
     found = []
     for query in queries:
         terms, weights = query.bm25_terms, query.bm25_weights
-        exact, _ = lexical._best(np.arange(lexical.size), lexical.scores(terms, weights), n)
+        exact, _ = lexical.top(terms, weights, n, exact=True)
         if len(exact):
             top = lexical.top(terms, weights, n)[0]
             found.append(len(set(top.tolist()) & set(exact.tolist())) / len(exact))

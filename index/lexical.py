@@ -12,7 +12,8 @@ early termination with a fixed budget, as in Lin & Trotman, "Anytime ranking for
 indexes", ICTIR 2015). Rare terms are thus read whole and very common ones barely, and a question
 costs at most ``BUDGET`` postings whatever the corpus size. Up to ``BUDGET`` postings (every
 question on a corpus below ~3k passages: the sample plans and the tests) it is exact, as before.
-Only the touched passages are ranked (no partition of a corpus-length array). Measured in
+The postings are summed and the best passages kept in one compiled loop (``index.kernels``,
+numba): only the touched passages are ranked, with no temporary arrays. Measured in
 bench/scale.py, which reports top-100 recall against exact BM25: see ``BUDGET``. Term-centric
 static pruning (a fixed number of postings per term, Carmel et al. 2001) gave the same recall
 for more work at 1M passages; MaxScore over impact-ordered columns was slower than scoring every
@@ -21,16 +22,34 @@ passage: plan vocabulary is flat, so few columns could be skipped.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import json
 import logging
+import sys
 import threading
 from pathlib import Path
+from types import ModuleType
 
-import bm25s
 import numpy as np
 
 from index.norwegian import analyse
+
+
+def _without_numba(name: str) -> ModuleType:
+    """Import ``name`` with numba hidden. bm25s imports numba whenever it is installed, for a
+    backend this project does not use: ~100 MB of LLVM in every process (a server worker, the
+    command line). Only retrieval over a large index loads numba (``index.kernels``)."""
+    if "numba" in sys.modules:
+        return importlib.import_module(name)
+    sys.modules["numba"] = None  # type: ignore[assignment]  # ``import numba`` fails
+    try:
+        return importlib.import_module(name)
+    finally:
+        del sys.modules["numba"]
+
+
+bm25s = _without_numba("bm25s")
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -41,10 +60,11 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 # (sentence-aligned, at most 800 characters), so their length says little about their topic.
 K1 = 1.2
 B = 0.3
-SEARCH_RATIO = 16  # scores_of: columns longer than this many times the passages are searched
 # Postings ``top`` scores per question at most. At 1M passages (bench/scale.py): 0.58 top-100
 # recall against exact BM25 at ~1.4 ms, 0.69 at 200k postings (~2.5 ms), 0.48 at 50k; exact BM25
-# reads 0.8M postings at the median question there and takes 9 ms.
+# reads 0.8M postings at the median question there and takes 9 ms (numpy, before the compiled
+# loop: it sums 100k postings and keeps the best in 0.4 ms alone, 0.9 ms inside retrieval, where
+# the graph search has evicted the scores from the caches).
 BUDGET = 100_000
 BUDGET_SAMPLES = 8  # per term and question: impacts sampled to place the budget's threshold
 IMPACT_FILES = {
@@ -155,85 +175,73 @@ class LexicalIndex:
         return total
 
     def top(
-        self, terms: list[str], weights: dict[str, float] | None, n: int
+        self, terms: list[str], weights: dict[str, float] | None, n: int, exact: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
         """The ``n`` passages with the highest positive scores: (positions, scores), best first
         (ties by position). When the query's columns hold more than ``BUDGET`` postings (and the
         index has its impact-ordered copy), only the ``BUDGET`` of highest weighted impact are
-        scored: a passage is then scored without the terms whose postings were left unread."""
+        scored, unless ``exact``: a passage is then scored without the terms whose postings
+        were left unread."""
+        postings = self._matrix
         columns = self._columns(terms, weights)
-        if self._impact is not None and sum(s.stop - s.start for s, _ in columns) > BUDGET:
-            impact = self._impact
+        read = sum(s.stop - s.start for s, _ in columns)
+        if not exact and self._impact is not None and read > BUDGET:
+            postings = self._impact
             columns = _budgeted(
-                impact["data"], self._columns(terms, weights, impact["indptr"]), BUDGET
+                postings["data"], self._columns(terms, weights, postings["indptr"]), BUDGET
             )
-            ids, scores = self._touched_scores(impact, columns)
-        else:
-            ids, scores = self._touched_scores(self._matrix, columns)
-        return self._best(ids, scores, n)
+        from index import kernels  # numba: imported by large indexes only (0.3 s)
 
-    def _touched_scores(
-        self, postings: Postings, spans: list[tuple[slice, float]]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The passages the columns' ``spans`` name, each once, with their positive scores."""
-        data, indices = postings["data"], postings["indices"]
-        columns = [(indices[span], weight * data[span]) for span, weight in spans]
-        if not columns:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        total = self._scratch()
-        try:
-            for column, impact in columns:
-                total[column] += impact  # a column names a passage once
-            found_ids, found_scores = [], []
-            for column, _ in columns:  # each passage is taken (and zeroed) where first named
-                scores = total[column]
-                total[column] = 0.0
-                positive = scores > 0
-                found_ids.append(column[positive])
-                found_scores.append(scores[positive])
-        except BaseException:
-            self._local.total = None  # not known to be zeroed any more
-            raise
-        return np.concatenate(found_ids), np.concatenate(found_scores)
+        starts, stops, factors = _spans(columns)
+        ids, scores = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
+        kept = kernels.top_postings(  # zeroes again what it added to the scratch scores
+            postings["data"],
+            postings["indices"],
+            starts,
+            stops,
+            factors,
+            self._scratch(),
+            n,
+            ids,
+            scores,
+        )
+        ids, scores = ids[:kept], scores[:kept]
+        best = np.lexsort((ids, -scores))
+        return ids[best], scores[best]
 
     def _scratch(self) -> np.ndarray:
-        """This thread's score per passage, all zero (``_touched_scores`` zeroes what it used)."""
+        """This thread's score per passage, all zero (``top`` zeroes what it used)."""
         total = getattr(self._local, "total", None)
         if total is None:
             total = self._local.total = np.zeros(self.size, dtype=np.float32)
         return total
 
-    @staticmethod
-    def _best(ids: np.ndarray, scores: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if len(scores) > n:  # the n best (ties at the n-th score all kept), then sorted
-            nth = max(float(np.partition(scores, len(scores) - n)[len(scores) - n]), 0.0)
-            keep = np.flatnonzero(scores > nth) if nth == 0.0 else np.flatnonzero(scores >= nth)
-        else:
-            keep = np.flatnonzero(scores > 0)
-        ids, scores = ids[keep], scores[keep]
-        best = np.lexsort((ids, -scores))[:n]
-        return ids[best], scores[best]
-
     def scores_of(
         self, terms: list[str], weights: dict[str, float] | None, among: np.ndarray
     ) -> np.ndarray:
-        """BM25 scores of the passages ``among`` (positions) only. A column much longer than
-        ``among`` is searched (its positions are sorted); a shorter one is added whole."""
-        among = np.asarray(among, dtype=np.int64)
+        """BM25 scores of the passages ``among`` (positions) only: each is searched for in each
+        column (a column's postings are sorted by passage)."""
+        from index import kernels
+
+        among = np.ascontiguousarray(among, dtype=np.int64)
+        starts, stops, factors = _spans(self._columns(terms, weights))
         total = np.zeros(len(among), dtype=np.float32)
         data, indices = self._matrix["data"], self._matrix["indices"]
-        added: np.ndarray | None = None
-        for span, weight in self._columns(terms, weights):
-            column = indices[span]
-            if len(column) <= SEARCH_RATIO * len(among):
-                if added is None:
-                    added = np.zeros(self.size, dtype=np.float32)
-                added[column] += weight * data[span]
-                continue
-            at = np.minimum(np.searchsorted(column, among), len(column) - 1)
-            hit = column[at] == among
-            total[hit] += weight * data[span][at[hit]]
-        return total if added is None else total + added[among]
+        kernels.scores_among(data, indices, starts, stops, factors, among, total)
+        return total
+
+    def warm(self) -> None:
+        """Compile ``top`` and ``scores_of``'s loops for this index's arrays now (each process
+        does once), not in the first question."""
+        self.top([], None, 1)  # the impact-ordered copy has the same array types
+        self.scores_of([], None, np.zeros(1, dtype=np.int64))
+
+
+def _spans(columns: list[tuple[slice, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Columns as the kernels take them: starts, stops and weights (float32, as the scores)."""
+    starts = np.array([s.start for s, _ in columns], dtype=np.int64)
+    stops = np.array([s.stop for s, _ in columns], dtype=np.int64)
+    return starts, stops, np.array([w for _, w in columns], dtype=np.float32)
 
 
 def _plain(matrix: Postings) -> Postings:

@@ -3,10 +3,13 @@ passage (the large-index path must not change a result, only its cost)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 
 from index import lexical
-from index.lexical import SEARCH_RATIO, LexicalIndex, impact_ordered
+from index.lexical import LexicalIndex, impact_ordered
 from index.norwegian import build_vocabulary
 
 WORDS = (
@@ -46,11 +49,23 @@ def test_scores_of_chosen_passages_equal_their_scores_among_all():
     index, _ = _index()
     terms = index.query_terms("skole helse klima avløp bolig")
     every = index.scores(terms)
+    weights = {t: 0.5 + i for i, t in enumerate(terms)}
+    weighted = index.scores(terms, weights)
     rng = np.random.default_rng(1)
-    # A few passages (long columns are searched) and many (short ones are added whole).
-    for count in (3, 20, index.size // SEARCH_RATIO + 50, index.size):
+    for count in (1, 3, 20, 150, index.size):
         among = rng.choice(index.size, count, replace=False)
         np.testing.assert_allclose(index.scores_of(terms, None, among), every[among], rtol=1e-6)
+        np.testing.assert_allclose(
+            index.scores_of(terms, weights, among), weighted[among], rtol=1e-6
+        )
+    assert not index.scores_of(index.query_terms("ordet finnes ikke"), None, among).any()
+
+
+def test_top_breaks_ties_by_position():
+    texts = ["bolig for eldre", "skole og idrett", "bolig for eldre"] * 30
+    index = LexicalIndex.build(texts, build_vocabulary(texts))
+    ids, scores = index.top(index.query_terms("bolig for eldre"), None, 7)
+    assert ids.tolist() == [0, 2, 3, 5, 6, 8, 9] and len(set(scores.tolist())) == 1
 
 
 def test_loaded_index_is_memory_mapped_and_scores_the_same(tmp_path):
@@ -64,7 +79,8 @@ def test_loaded_index_is_memory_mapped_and_scores_the_same(tmp_path):
 
 def _exact_top(index: LexicalIndex, terms, weights, n: int):
     every = index.scores(terms, weights)
-    return index._best(np.arange(index.size), every, n)
+    ids = np.array(sorted(np.flatnonzero(every > 0), key=lambda i: (-every[i], i))[:n], np.int64)
+    return ids, every[ids]
 
 
 def test_impact_ordered_copy_holds_each_column_by_impact_up_to_the_budget():
@@ -118,6 +134,11 @@ def test_top_over_the_budget_scores_the_highest_impacts(monkeypatch):
     ids, scores = index.top(terms, weights, 50)
     every = index.scores(terms, weights)
     assert len(ids) == 50 and np.all(scores <= every[ids] + 1e-5)  # terms left unread: lower
+    assert not np.array_equal(ids, _exact_top(index, terms, weights, 50)[0])
+    exact_ids, exact_scores = index.top(terms, weights, 50, exact=True)  # every posting read
+    expected_ids, expected_scores = _exact_top(index, terms, weights, 50)
+    assert exact_ids.tolist() == expected_ids.tolist()
+    np.testing.assert_allclose(exact_scores, expected_scores, rtol=1e-6)
     # The prefixes read hold about BUDGET postings, every one weighing at least as much as
     # every posting left unread.
     impact = index._impact
@@ -146,3 +167,13 @@ def test_impact_ordered_copy_is_saved_and_memory_mapped(tmp_path, monkeypatch):
     small.save(tmp_path / "small")  # nothing to bound: no copy written, and none loaded
     assert not LexicalIndex.load(tmp_path / "small").budgeted
     assert not list((tmp_path / "small").glob("impact_*"))
+
+
+def test_bm25s_is_imported_without_numba():
+    """bm25s would load numba (~100 MB) in every process; only a large index needs it."""
+    code = (
+        "import sys; import index.lexical; import bm25s; "
+        "assert 'numba' not in sys.modules; assert not bm25s.NUMBA_AVAILABLE; "
+        "from index import kernels; assert 'numba' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
