@@ -335,7 +335,7 @@ class IndexStore:
             # Memory-mapped: versions never change once written, and the workers of a server
             # share one copy in the page cache.
             vectors = np.load(vdir / "vectors.npy", mmap_mode="r", allow_pickle=False)
-            dense = DenseIndex.load(vdir / "dense.faiss")
+            dense = DenseIndex.load(vdir / "dense.faiss", vectors)
             lexical = LexicalIndex.load(vdir / "bm25")
             sentence_vectors = sentence_starts = None
             if (vdir / SENTENCE_VECTORS).is_file():

@@ -70,14 +70,15 @@ def _store(tmp_path, passages, embedder) -> IndexStore:
     return store
 
 
-@pytest.fixture(scope="module", params=["HNSW32", "IVF4,Flat"])
+@pytest.fixture(scope="module", params=["Proj16,HNSW32", "HNSW32", "IVF4,Flat"])
 def both(tmp_path_factory, request):
-    """The same passages as an exact index and as a large one: an HNSW graph, or an inverted
-    file searched in every list."""
+    """The same passages as an exact index and as a large one: an HNSW graph in fewer
+    dimensions (as chosen above the threshold) or in all, or an inverted file searched in
+    every list."""
     embedder, passages = FakeEmbedder(), _passages(300)
     exact = _store(tmp_path_factory.mktemp("exact"), passages, embedder).load_best()
     patch = pytest.MonkeyPatch()
-    patch.setattr(dense, "index_type_for", lambda size: request.param)
+    patch.setattr(dense, "index_type_for", lambda size, dim: request.param)
     patch.setattr(dense, "nprobe_for", lambda nlist: nlist)
     try:
         large = _store(tmp_path_factory.mktemp("large"), passages, embedder).load_best()
@@ -89,7 +90,7 @@ def both(tmp_path_factory, request):
 def test_large_index_is_a_graph_or_an_inverted_file(both):
     _, exact, large = both
     assert exact.dense.exact and exact.dense.kind == "Flat"
-    assert not large.dense.exact and large.dense.kind in ("HNSW32", "IVF4,Flat")
+    assert not large.dense.exact and large.dense.kind in ("Proj16,HNSW32", "HNSW32", "IVF4,Flat")
 
 
 @pytest.mark.parametrize(
