@@ -23,33 +23,34 @@ resident memory (RSS, with the memory-mapped pages it touched). With ``--json`` 
 ``{"scale": [{"passages", "index_type", "build_s", "p50_ms", "p95_ms", "recall_at_10",
 "bm25_recall", "rss_mb"}]}``.
 
-Measured here (2 cores, a quiet machine; one run, 7.9 min in all; 3072 passages embedded by the
-model, the rest noisy copies; retrieval with relative score fusion, the default):
+Measured here (2 cores; one run, 6.1 min in all; 3328 passages embedded by the model, the rest
+noisy copies; retrieval with relative score fusion, the default):
 
      passages            index  build s  p50 ms  p95 ms recall@10 BM25 rec  RSS MB  load s
-         1000             Flat      0.1    0.28    0.34     1.000    1.000     139     0.0
-        10000           HNSW32      0.9    1.09    1.43     0.991    1.000     204     0.1
-       100000           HNSW32     19.7    2.19    3.15     0.993    0.971     892     1.0
-      1000000           HNSW32    263.4    4.09    5.34     0.970    0.603    7593     9.6
+         1000             Flat      0.1    0.26    0.33     1.000    1.000     139     0.0
+        10000   Proj128,HNSW32      0.7    0.63    0.76     0.983    1.000     351     0.9
+       100000   Proj128,HNSW32     11.0    1.18    1.66     0.987    0.962     951     1.8
+      1000000   Proj128,HNSW32    165.6    2.23    2.71     0.967    0.567    6781    10.3
 
-p95 at 1M is 15.7x p95 at 1k (90x with an inverted file and exact BM25; 13x in an earlier run
-with rank fusion, which scores fewer of the other ranking's candidates exactly): the target of
-5x is not met. At 1k retrieval is exact and costs 0.3 ms; at 1M, timed by section in a separate
-measurement (load 1.5; rank p50 4.0 ms there), the median question spends 1.4 ms on the dense
-side (HNSW search with efSearch 160 for 100 candidates, 0.85 ms; their vectors and sentences,
-0.5 ms), 2.1 ms on BM25's top (100k postings, ``index.lexical.BUDGET``; 1.1 ms when run alone:
-in retrieval the graph search has evicted the per-passage scores and postings from the caches),
-0.3-0.8 ms on exact BM25 scores of dense-only hits (``scores_of``) and 0.1 ms on fusion. The
-BM25 budget is the trade: exact BM25 read 0.8M postings at the median question (2.4M at p95) and
-took 9 ms; in that measurement retrieval p95 at 1M was 4.2 ms with 50k postings (BM25 recall
-0.48) and 5.1 ms with 100k (0.58) (the corpus reuses 755 sentences, so every term is common and
-the best passages are those with many moderately weighted terms, which no posting budget finds
-cheaply). Below ~3k passages nothing changes: every question's columns fit the budget and BM25
-is exact, and an index up to 5k passages is exact on the dense side (``index.dense.EXACT_MAX``;
-``--exact-max`` measures other thresholds). The build at 1M is the HNSW graph (~5 min of 6 on 2
-threads; the inverted file took 2 min on one). RSS includes the memory-mapped pages the
-questions touched (shared between workers in the page cache); an HNSW graph's links (~280 MB at
-1M) are private to each worker.
+p95 at 1M is 8.3x p95 at 1k: the target of 5x is not met. Earlier figures of p95 at 1M: 5.34 ms
+(15.7x) with a graph over all 384 dimensions and numpy loops for the candidates, 3.13 ms
+(10.5x) with the compiled loops (``index.kernels``) and that graph, 90x with an inverted file
+and exact BM25. At 1k retrieval is exact and costs 0.3 ms. At 1M, timed by section (one thread;
+each part alone / inside retrieval, where each evicts the others' data from the caches), the
+median question spends 0.5 / 0.7 ms in the graph and the exact ranking of its finds, 0.5 / 0.7
+ms on BM25's top (100k postings, ``index.lexical.BUDGET``), 0.1 / 0.35 ms on the candidates'
+sentences, and the rest on exact scores of the other ranking's candidates and on fusion. The
+BM25 budget is the trade: exact BM25 read 0.8M postings at the median question (2.4M at p95)
+and took 9 ms (numpy); BM25 recall is 0.57 at 1M with 100k postings (0.48 with 50k, in an
+earlier measurement) (the corpus reuses ~900 sentences, so every term is common and the best
+passages are those with many moderately weighted terms, which no posting budget finds cheaply).
+Below ~3k passages nothing changes: every question's columns fit the budget and BM25 is exact,
+and an index up to 5k passages is exact on the dense side (``index.dense.EXACT_MAX``;
+``--exact-max`` measures other thresholds). The build at 1M is mostly the HNSW graph (~2.5 min
+on 2 threads; 4.5 min over all 384 dimensions). The load at 10k and above includes compiling
+the loops (~1 s). RSS includes the memory-mapped pages the questions touched (shared between
+workers in the page cache), ~100 MB of numba/LLVM above 5k passages, and an HNSW graph's links
+(~280 MB at 1M), private to each worker.
 """
 
 from __future__ import annotations
