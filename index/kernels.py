@@ -32,6 +32,38 @@ def _worse(score_a, id_a, score_b, id_b):
 
 
 @njit(nogil=True, cache=False)
+def _push(scores, ids, size, score, i):
+    """Add (score, i) to the min-heap of ``size`` entries: at the end, moved up past the
+    parents it ranks below."""
+    j = size
+    while j > 0:
+        parent = (j - 1) // 2
+        if _worse(scores[parent], ids[parent], score, i):
+            break
+        scores[j], ids[j] = scores[parent], ids[parent]
+        j = parent
+    scores[j], ids[j] = score, i
+
+
+@njit(nogil=True, cache=False)
+def _replace_worst(scores, ids, n, score, i):
+    """Put (score, i) in place of the root (the worst) of the full min-heap of ``n`` entries,
+    moved down past the children it ranks above."""
+    j = 0
+    while True:
+        child = 2 * j + 1
+        if child >= n:
+            break
+        if child + 1 < n and _worse(scores[child + 1], ids[child + 1], scores[child], ids[child]):
+            child += 1
+        if _worse(score, i, scores[child], ids[child]):
+            break
+        scores[j], ids[j] = scores[child], ids[child]
+        j = child
+    scores[j], ids[j] = score, i
+
+
+@njit(nogil=True, cache=False)
 def top_postings(data, indices, starts, stops, weights, total, n, out_ids, out_scores):
     """Sum ``weights[c] · data[p]`` per passage ``indices[p]`` over each column's postings
     ``starts[c]:stops[c]`` into ``total`` (zero on entry, zero again on return; a column names a
@@ -51,35 +83,11 @@ def top_postings(data, indices, starts, stops, weights, total, n, out_ids, out_s
             total[i] = 0
             if score < 0:
                 continue
-            if size < n:  # add at the end, move up past better parents (min-heap)
-                j = size
+            if size < n:
+                _push(out_scores, out_ids, size, score, i)
                 size += 1
-                while j > 0:
-                    parent = (j - 1) // 2
-                    if _worse(out_scores[parent], out_ids[parent], score, i):
-                        break
-                    out_scores[j] = out_scores[parent]
-                    out_ids[j] = out_ids[parent]
-                    j = parent
-                out_scores[j] = score
-                out_ids[j] = i
-            elif _worse(out_scores[0], out_ids[0], score, i):  # replace the worst kept
-                j = 0
-                while True:
-                    child = 2 * j + 1
-                    if child >= n:
-                        break
-                    if child + 1 < n and _worse(
-                        out_scores[child + 1], out_ids[child + 1], out_scores[child], out_ids[child]
-                    ):
-                        child += 1
-                    if _worse(score, i, out_scores[child], out_ids[child]):
-                        break
-                    out_scores[j] = out_scores[child]
-                    out_ids[j] = out_ids[child]
-                    j = child
-                out_scores[j] = score
-                out_ids[j] = i
+            elif _worse(out_scores[0], out_ids[0], score, i):  # better than the worst kept
+                _replace_worst(out_scores, out_ids, n, score, i)
     return size
 
 
