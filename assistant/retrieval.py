@@ -185,12 +185,11 @@ class Retriever:
         if among is None and not loaded.dense.exact:
             found = [loaded.dense.search(q, self.settings.candidates)[0] for q in qvecs]
             among = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+        # The candidates' vectors, read once for every question text (memory-mapped rows).
+        rows = None if among is None else np.asarray(loaded.vectors[among], dtype=np.float32)
         best: np.ndarray | None = None
         for qvec in qvecs:
-            if among is None:
-                scores = loaded.dense.scores(qvec)
-            else:
-                scores = np.asarray(loaded.vectors[among], dtype=np.float32) @ qvec
+            scores = loaded.dense.scores(qvec) if rows is None else rows @ qvec
             sentences = loaded.sentence_scores(qvec, among) if self.on("sentence") else None
             if sentences is not None:
                 scores = self._combine(scores, sentences)
