@@ -12,12 +12,13 @@ early termination with a fixed budget, as in Lin & Trotman, "Anytime ranking for
 indexes", ICTIR 2015). Rare terms are thus read whole and very common ones barely, and a question
 costs at most ``BUDGET`` postings whatever the corpus size. Up to ``BUDGET`` postings (every
 question on a corpus below ~3k passages: the sample plans and the tests) it is exact, as before.
-The postings are summed and the best passages kept in one compiled loop (``index.kernels``,
-numba): only the touched passages are ranked, with no temporary arrays. Measured in
-bench/scale.py, which reports top-100 recall against exact BM25: see ``BUDGET``. Term-centric
-static pruning (a fixed number of postings per term, Carmel et al. 2001) gave the same recall
-for more work at 1M passages; MaxScore over impact-ordered columns was slower than scoring every
-passage: plan vocabulary is flat, so few columns could be skipped.
+The postings are summed (in blocks of passages whose scores fit a core's cache) and the best
+passages kept in one compiled loop (``index.kernels``, numba): only the touched passages are
+ranked, with no temporary arrays. Measured in bench/scale.py, which reports top-100 recall
+against exact BM25: see ``BUDGET``. Term-centric static pruning (a fixed number of postings per
+term, Carmel et al. 2001) gave the same recall for more work at 1M passages; MaxScore over
+impact-ordered columns was slower than scoring every passage: plan vocabulary is flat, so few
+columns could be skipped.
 """
 
 from __future__ import annotations
@@ -63,8 +64,8 @@ B = 0.3
 # Postings ``top`` scores per question at most. At 1M passages (bench/scale.py): 0.58 top-100
 # recall against exact BM25 at ~1.4 ms, 0.69 at 200k postings (~2.5 ms), 0.48 at 50k; exact BM25
 # reads 0.8M postings at the median question there and takes 9 ms (numpy, before the compiled
-# loop: it sums 100k postings and keeps the best in 0.4 ms alone, 0.9 ms inside retrieval, where
-# the graph search has evicted the scores from the caches).
+# loop: it sums 100k postings and keeps the best in 0.63 ms at the median question, 0.77 ms at
+# p95, with the caches cold as they are after the graph search; ``index.kernels``).
 BUDGET = 100_000
 BUDGET_SAMPLES = 8  # per term and question: impacts sampled to place the budget's threshold
 IMPACT_FILES = {
@@ -94,7 +95,7 @@ class LexicalIndex:
         self._matrix = _plain(bm25.scores)
         # Impact-ordered columns; None: every question is within BUDGET.
         self._impact = None if impact is None else _plain(impact)
-        self._local = threading.local()  # per thread: a zeroed score per passage (``top``)
+        self._local = threading.local()  # per thread: ``top``'s working arrays
 
     def df(self, term: str) -> int:
         """In how many passages the term occurs."""
@@ -194,27 +195,22 @@ class LexicalIndex:
 
         starts, stops, factors = _spans(columns)
         ids, scores = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.float32)
-        kept = kernels.top_postings(  # zeroes again what it added to the scratch scores
-            postings["data"],
-            postings["indices"],
-            starts,
-            stops,
-            factors,
-            self._scratch(),
-            n,
-            ids,
-            scores,
-        )
+        scratch = self._scratch().arrays(int((stops - starts).sum()))
+        data, indices = postings["data"], postings["indices"]
+        kept = kernels.top_postings(data, indices, starts, stops, factors, n, ids, scores, scratch)
         ids, scores = ids[:kept], scores[:kept]
         best = np.lexsort((ids, -scores))
         return ids[best], scores[best]
 
-    def _scratch(self) -> np.ndarray:
-        """This thread's score per passage, all zero (``top`` zeroes what it used)."""
-        total = getattr(self._local, "total", None)
-        if total is None:
-            total = self._local.total = np.zeros(self.size, dtype=np.float32)
-        return total
+    def _scratch(self):  # -> kernels.TopScratch
+        """This thread's working arrays for ``top``."""
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            from index import kernels
+
+            dtype = self._matrix["indices"].dtype
+            scratch = self._local.scratch = kernels.TopScratch(self.size, dtype)
+        return scratch
 
     def scores_of(
         self, terms: list[str], weights: dict[str, float] | None, among: np.ndarray

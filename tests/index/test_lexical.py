@@ -124,7 +124,25 @@ def test_top_within_the_budget_is_exact_and_leaves_no_trace(monkeypatch):
         expected_ids, expected_scores = _exact_top(index, terms, None, n)
         assert ids.tolist() == expected_ids.tolist()
         np.testing.assert_array_equal(scores, expected_scores)
-    assert not index._scratch().any()  # the per-thread scores are zero again
+    assert not index._scratch().block.any()  # the per-thread scores are zero again
+
+
+def test_top_in_blocks_of_passages_equals_top_at_once(monkeypatch):
+    from index import kernels
+
+    index, _ = _index(2000)
+    terms = index.query_terms("bolig for eldre og ungdom i kollektiv")
+    weights = {t: 1.0 + i / 3 for i, t in enumerate(terms)}
+    at_once = index.top(terms, weights, 40)
+    assert len(index._scratch().block) == 2000  # every passage's score at once
+    monkeypatch.setattr(kernels, "DIRECT_MAX", 0)
+    monkeypatch.setattr(kernels, "BLOCK", 128)
+    blocks = _index(2000)[0]
+    in_blocks = blocks.top(terms, weights, 40)
+    assert len(blocks._scratch().offsets) == 16 + 2  # 2000 passages in 16 blocks of 128
+    for a, b in zip(at_once, in_blocks, strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert not blocks._scratch().block.any()
 
 
 def test_top_over_the_budget_scores_the_highest_impacts(monkeypatch):
