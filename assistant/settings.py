@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50, description="Citations returned by default.")
     candidates: int = Field(100, ge=5, description="Candidates taken from each retriever.")
+    parallel_rankings: bool = Field(
+        True,
+        description="On an index above 5,000 passages, BM25's candidates are found in a second "
+        "thread while the dense index is searched; false = one thread.",
+    )
     bm25_k1: float = Field(
         1.2, gt=0, description="BM25 term-frequency saturation (k1); applies at the next ingest."
     )

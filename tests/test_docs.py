@@ -22,6 +22,8 @@ def test_readme_defaults_match_the_code():
         default = field.default if field.default_factory is None else field.default_factory()
         if isinstance(default, list):
             default = ",".join(default)
+        if isinstance(default, bool):
+            default = str(default).lower()  # as it is written in the environment
         key = f"PLAN_{name.upper()}"
         if key in rows and name != "embedding_model":
             assert rows[key] == str(default), f"{key}: README {rows[key]!r}, code {default!r}"

@@ -4,9 +4,12 @@ the candidates cover every passage."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
+from assistant import retrieval
 from assistant.glossary import load_glossary
 from assistant.query import analyse
 from assistant.retrieval import Retriever
@@ -137,3 +140,59 @@ def test_sentence_scores_of_some_passages_are_theirs_among_all(both):
     among = np.array([299, 0, 17, 150, 151, 3])
     np.testing.assert_allclose(exact.sentence_scores(q, among), every[among], rtol=1e-6)
     assert exact.sentence_scores(q, np.zeros(0, dtype=np.int64)).size == 0
+
+
+def _threads_of_bm25(monkeypatch, loaded) -> list[str]:
+    """Names of the threads that run BM25's work on ``loaded`` from now on."""
+    names: list[str] = []
+    lexical = loaded.lexical
+    for method in ("top", "scores_of"):
+        original = getattr(lexical, method)
+
+        def recorded(*args, _original=original, **kwargs):
+            names.append(threading.current_thread().name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(lexical, method, recorded)
+    return names
+
+
+def test_the_rankings_overlap_in_two_threads_with_the_same_result(both, monkeypatch):
+    embedder, exact, large = both
+    query = analyse("Hva gjør kommunen for ungdommen og idretten?", large.lexical, load_glossary())
+    qvecs = embedder.encode_queries(query.dense_texts)
+    names = _threads_of_bm25(monkeypatch, large)
+    rankings = {}
+    for parallel in (True, False):
+        settings = Settings(candidates=20, parallel_rankings=parallel)
+        rankings[parallel] = Retriever(large, embedder, settings).rank(query, 10, qvecs)
+    assert rankings[True] == rankings[False] and rankings[True].hits
+    main = threading.current_thread().name
+    # BM25's top in the helper thread, the BM25 scores of the dense hits in this one; then
+    # both in this one.
+    assert len(names) == 4 and names[1:] == [main, main, main]
+    assert names[0] != main and names[0].startswith("bm25")
+    exact_names = _threads_of_bm25(monkeypatch, exact)
+    Retriever(exact, embedder, Settings()).rank(query, 10, qvecs)
+    assert set(exact_names) <= {main}  # a small index: one thread, no helper
+
+
+def test_an_error_in_the_helper_thread_reaches_the_question(both, monkeypatch):
+    embedder, _, large = both
+    query = analyse("Hvordan blir boliger og veier bedre?", large.lexical, load_glossary())
+
+    def broken(*args, **kwargs):
+        raise OSError("lest feil")
+
+    monkeypatch.setattr(large.lexical, "top", broken)
+    for parallel in (True, False):
+        retriever = Retriever(large, embedder, Settings(parallel_rankings=parallel))
+        with pytest.raises(OSError, match="lest feil"):
+            retriever.rank(query, 10, embedder.encode_queries(query.dense_texts))
+
+
+def test_a_forked_process_starts_its_own_helper_thread(monkeypatch):
+    first = retrieval.helper_thread()
+    assert retrieval.helper_thread() is first
+    monkeypatch.setattr(retrieval.os, "getpid", lambda: -1)  # as in a child after fork
+    assert retrieval.helper_thread() is not first
