@@ -347,8 +347,6 @@ def timed(retriever, queries, qvecs) -> list[float]:
 
 
 def serve(work: Path, n: int) -> dict:
-    from assistant.settings import Settings
-
     loaded, retriever, queries, qvecs, load_s = _retriever(work, n)
     times = timed(retriever, queries, qvecs)  # the default: the rankings overlap (large index)
     retriever.settings = retriever.settings.model_copy(update={"parallel_rankings": False})
@@ -357,7 +355,7 @@ def serve(work: Path, n: int) -> dict:
     exact = exact_top10(loaded.vectors, qvecs)
     found = [loaded.dense.search(q, 10)[0] for q in qvecs]
     recall = float(np.mean([len(set(f) & set(e)) / 10 for f, e in zip(found, exact, strict=True)]))
-    bm25_recall = lexical_recall(loaded.lexical, queries, Settings().candidates)
+    bm25_recall = lexical_recall(loaded.lexical, queries, retriever.settings.candidates)
     return {
         "passages": n,
         "index_type": loaded.dense.kind,

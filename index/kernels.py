@@ -56,7 +56,7 @@ class TopScratch:
         block = BLOCK if block is None else block
         direct_max = DIRECT_MAX if direct_max is None else direct_max
         if block & (block - 1):
-            raise ValueError("the block is a power of two")
+            raise ValueError("the block must be a power of two")
         # One block of every passage (no larger than the index), or blocks of ``block``.
         length = max(1, size) if size <= direct_max else block
         self.block = np.zeros(length, dtype=np.float32)
@@ -117,7 +117,7 @@ def _keep_best(scores, ids, lo, hi, mask, n, out_ids, out_scores, size):
     """Each passage ``i`` of ``ids[lo:hi]`` with its sum ``scores[i & mask]`` (zeroed as it is
     taken) into the heap of ``size`` of the ``n`` best positive sums; a passage taken already
     (zero) or not positive is skipped. Returns the heap's size. One call per column or block:
-    a call per posting cost five times the loop."""
+    a call per posting made ``top_postings`` four times slower at 1M passages."""
     for at in range(lo, hi):
         i = ids[at]
         score = scores[i & mask]

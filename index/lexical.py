@@ -31,10 +31,14 @@ import sys
 import threading
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.norwegian import analyse
+
+if TYPE_CHECKING:  # numba: imported by large indexes only
+    from index import kernels
 
 
 def _without_numba(name: str) -> ModuleType:
@@ -202,7 +206,7 @@ class LexicalIndex:
         best = np.lexsort((ids, -scores))
         return ids[best], scores[best]
 
-    def _scratch(self):  # -> kernels.TopScratch
+    def _scratch(self) -> kernels.TopScratch:
         """This thread's working arrays for ``top``."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
