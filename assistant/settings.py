@@ -1,6 +1,6 @@
 """The one Settings object. Every setting is read from the environment with the prefix ``PLAN_``.
 
-Every field here must be documented in the README's settings table (a test checks it).
+Every field here must be documented in docs/settings.md (a test checks it).
 """
 
 from __future__ import annotations
@@ -208,6 +208,6 @@ def settings_problems(exc: ValidationError) -> str:
         else:
             problems.append(
                 f"{name} har en ugyldig verdi ({error.get('input')!r}). "
-                "Se tabellen over innstillinger i README."
+                "Se innstillingene i docs/settings.md."
             )
     return " ".join(problems)

@@ -95,10 +95,10 @@ def test_allowed_hosts_from_the_environment(monkeypatch):
     assert Settings().allowed_hosts == ["planer.example.no"]
 
 
-def test_the_image_sets_allowed_hosts_and_the_readme_requires_it():
+def test_the_image_sets_allowed_hosts_and_the_docs_require_it():
     dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
     hosts = re.search(r"^\s+PLAN_ALLOWED_HOSTS=(\S+) \\$", dockerfile, re.MULTILINE).group(1)
     assert "*" not in hosts and "127.0.0.1" in hosts  # the health check's host
-    readme = (ROOT / "README.md").read_text("utf-8")
-    drift = readme.split("## Drift og sikkerhet")[1].split("\n## ")[0]
-    assert "PLAN_ALLOWED_HOSTS" in drift and "produksjon" in drift
+    operating = (ROOT / "docs" / "operating.md").read_text("utf-8")
+    production = operating.split("## In production")[1].split("\n## ")[0]
+    assert "PLAN_ALLOWED_HOSTS" in production and "required in production" in production
