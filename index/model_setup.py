@@ -72,10 +72,10 @@ def main() -> None:  # pragma: no cover - run by scripts/bootstrap.sh
 
     settings = get_settings()
     if settings.embedding_model:
-        print(f"==> Using the embedding model {settings.embedding_model}")
+        print(f"==> Bruker språkmodellen {settings.embedding_model}")
         return
     target = ensure_default_model(settings.models_dir, announce=print)
-    print(f"==> Embedding model ready: {target}")
+    print(f"==> Språkmodellen er klar: {target}")
 
 
 if __name__ == "__main__":  # pragma: no cover

