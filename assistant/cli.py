@@ -20,11 +20,16 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from assistant import cli_norwegian
 from assistant.settings import Settings, get_settings, settings_problems
 
+cli_norwegian.install()
 app = typer.Typer(
+    cls=cli_norwegian.NorwegianGroup,
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="markdown",
     help="Planassistenten: spør planene og få svar med kilder.",
 )
 out = Console()
@@ -47,10 +52,11 @@ def _settings() -> Settings:
         raise _fail(settings_problems(exc), 2) from None
 
 
-@app.command()
+@app.command(cls=cli_norwegian.NorwegianCommand)
 def ingest(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Filer eller mapper (standard: data/plans/).")
+        list[Path] | None,
+        typer.Argument(metavar="STI", help="Filer eller mapper (standard: data/plans/)."),
     ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Bygg indeksen bare av disse filene.")
@@ -149,9 +155,11 @@ def _print_answer(result, lang: str = "nb") -> None:
             out.print(f"[{c.n}] {c.document_title}, {page}{section}", highlight=False)
 
 
-@app.command()
+@app.command(cls=cli_norwegian.NorwegianCommand)
 def ask(
-    question: Annotated[str | None, typer.Argument(help="Spørsmålet. Uten: les fra stdin.")] = None,
+    question: Annotated[
+        str | None, typer.Argument(metavar="SPØRSMÅL", help="Spørsmålet. Uten: les fra stdin.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Skriv svaret som JSON.")] = False,
     k: Annotated[int, typer.Option("-k", "--k", help="Antall kilder (1–20).")] = 5,
 ) -> None:
@@ -210,7 +218,7 @@ def _questions(interactive: bool):
             return
 
 
-@app.command()
+@app.command(cls=cli_norwegian.NorwegianCommand)
 def chat(
     as_json: Annotated[
         bool, typer.Option("--json", help="Ett JSON-objekt per linje (som POST /api/ask).")
@@ -223,9 +231,11 @@ def chat(
         ),
     ] = None,
 ) -> None:
-    """En samtale i terminalen: oppfølgingsspørsmål som «Hvem har ansvaret for det?» forstås
-    ut fra de tidligere spørsmålene, som i API-et. Leser ett spørsmål per linje fra stdin når
-    den ikke er en terminal."""
+    """En samtale i terminalen, med oppfølgingsspørsmål.
+
+    Oppfølgingsspørsmål som «Hvem har ansvaret for det?» forstås ut fra de tidligere
+    spørsmålene, som i API-et. Leser ett spørsmål per linje fra stdin når den ikke er en
+    terminal."""
     from assistant.conversation import MAX_TURNS, Turn
 
     if not 1 <= k <= 20:
@@ -253,9 +263,9 @@ def chat(
         history = [*history, Turn(result.question, cited)][-MAX_TURNS:]
 
 
-@app.command("eval")
+@app.command("eval", cls=cli_norwegian.NorwegianCommand)
 def evaluate_cmd(
-    file: Annotated[Path, typer.Argument(help="Spørsmålsfil (JSONL).")],
+    file: Annotated[Path, typer.Argument(metavar="FIL", help="Spørsmålsfil (JSONL).")],
     as_json: Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")] = False,
     index_dir: Annotated[
         Path | None, typer.Option("--index-dir", help="Bruk denne indeksen (f.eks. NorQuAD).")
@@ -295,7 +305,7 @@ def evaluate_cmd(
             out.print(f"- {line}", highlight=False)
 
 
-@app.command()
+@app.command(cls=cli_norwegian.NorwegianCommand)
 def serve(
     host: Annotated[str, typer.Option(help="Adresse å lytte på.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
